@@ -1,0 +1,48 @@
+package dev.meshdbg.cli;
+
+import dev.meshdbg.errors.MeshdbgException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Entry point: wires the commands, and turns exceptions into one line and an exit code. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs meshdbg as the process would, without exiting: for tests and the kubectl plugin. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new MeshdbgCommand());
+        cli.setExecutionExceptionHandler(Main::handle);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
+        return cli;
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof MeshdbgException m) {
+            err.println("meshdbg: " + m.getMessage());
+            if (System.getenv("MESHDBG_DEBUG") != null) {
+                m.printStackTrace(err);
+            }
+            err.flush();
+            return m.exitCode();
+        }
+        err.println("meshdbg: internal error: " + e);
+        if (System.getenv("MESHDBG_DEBUG") != null) {
+            e.printStackTrace(err);
+        } else {
+            err.println("meshdbg: set MESHDBG_DEBUG=1 for the stack trace, and please report it");
+        }
+        err.flush();
+        return ExitCodes.FAILURE;
+    }
+}
