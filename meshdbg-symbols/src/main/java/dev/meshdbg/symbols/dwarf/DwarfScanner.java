@@ -59,9 +59,13 @@ public final class DwarfScanner {
 
     /** Decodes one root DIE per header, splitting the list across the cores when it is long. */
     static List<DwarfUnit> decodeAll(SectionBytes section, String name, List<UnitHeader> headers, UnitDecoder decoder) {
+        int threads = headers.size() < PARALLEL_THRESHOLD ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
+        return decodeAll(section, name, headers, decoder, threads);
+    }
+
+    static List<DwarfUnit> decodeAll(SectionBytes section, String name, List<UnitHeader> headers, UnitDecoder decoder,
+                                     int threads) {
         DwarfUnit[] out = new DwarfUnit[headers.size()];
-        int threads = headers.size() < PARALLEL_THRESHOLD ? 1
-                : Math.min(4, Runtime.getRuntime().availableProcessors());
         if (threads <= 1) {
             decodeRange(section, name, headers, decoder, out, 0, out.length);
             return Arrays.asList(out);
