@@ -90,5 +90,9 @@ class CommandFilesTest {
         assertThatThrownBy(() -> SessionSpec.loopback(Debugger.GDB, 1, null, null, "../etc"))
                 .isInstanceOf(MeshdbgException.class).hasMessageContaining("session name");
         assertThat(SessionSpec.loopback(Debugger.GDB, 1, null, null, "pod-1.ns").address()).isEqualTo("127.0.0.1:1");
+        assertThatThrownBy(() -> new SessionSpec(Debugger.GDB, "127.0.0.1:5", 5, null, null, null, null, "x"))
+                .isInstanceOf(MeshdbgException.class).hasMessageContaining("give the port separately");
+        assertThat(new SessionSpec(Debugger.LLDB, "::1", 7, null, null, null, null, "x").address()).isEqualTo("[::1]:7");
+        assertThat(new SessionSpec(Debugger.LLDB, null, 7, null, null, null, null, "x").host()).isEqualTo("127.0.0.1");
     }
 }
