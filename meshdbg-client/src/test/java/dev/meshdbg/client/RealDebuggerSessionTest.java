@@ -3,6 +3,8 @@ package dev.meshdbg.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshdbg.demo.EnvoyLike;
 import dev.meshdbg.demo.EnvoyLikeProcess;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -111,6 +113,47 @@ class RealDebuggerSessionTest {
                 assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.contains("envoy-like"));
             }
         }
+        assertStillServing();
+    }
+
+    /**
+     * The CodeLLDB entry written to launch.json, played the way CodeLLDB's manual describes an
+     * attach (initCommands, targetCreateCommands, sourceMap, preRunCommands, processCreateCommands),
+     * with ${workspaceFolder} expanded as VSCode does, on a real lldb against a real lldb-server.
+     */
+    @Test
+    void theCodeLldbEntryCommandsWorkOnARealLldb() throws Exception {
+        assumeTrue(Debuggers.installed(Debugger.LLDB).isPresent(), "lldb is not installed (./setup.sh installs lldb-19)");
+        DebuggerInstall lldb = Debuggers.find(Debugger.LLDB);
+        target = EnvoyLikeProcess.start(build.binary());
+        int port = LiveSession.freePort();
+        live.startDebugServer(Debugger.LLDB, target.pid(), port, dir.resolve("lldb-server.log"));
+        WrittenConfigs configs = ClientConfigs.write(spec(Debugger.LLDB, port), dir.resolve("out"), build.workspace(),
+                new ClientEnvironment(lldb, null));
+
+        JsonNode entry = new ObjectMapper().readTree(configs.launchJson().toFile()).get("configurations").get(0);
+        assertThat(entry.get("type").asText()).isEqualTo("lldb");
+        List<String> sequence = new ArrayList<>();
+        entry.get("initCommands").forEach(c -> sequence.add(c.asText()));
+        entry.get("targetCreateCommands").forEach(c -> sequence.add(c.asText()));
+        StringBuilder map = new StringBuilder("settings set target.source-map");
+        entry.get("sourceMap").fields().forEachRemaining(f -> map.append(" \"").append(f.getKey()).append("\" \"")
+                .append(f.getValue().asText().replace("${workspaceFolder}", build.workspace().toString())).append('"'));
+        sequence.add(map.toString());
+        entry.get("preRunCommands").forEach(c -> sequence.add(c.asText()));
+        entry.get("processCreateCommands").forEach(c -> sequence.add(c.asText()));
+        int line = build.line("handler");
+        sequence.addAll(List.of("breakpoint set -f envoy_like.cc -l " + line, "process continue",
+                "frame variable request.path", "process detach"));
+        List<String> command = new ArrayList<>(List.of(lldb.executable().toString(), "--no-lldbinit", "-b"));
+        sequence.forEach(c -> command.addAll(List.of("-o", c)));
+        live.keepRequesting(target);
+        String out = live.runDebugger(command, dir.resolve("codelldb.log"));
+
+        assertThat(out).contains("stop reason = breakpoint 1.1")
+                .containsPattern("-> " + line + "\\s+long request_number = \\+\\+requests_served;")
+                .contains("request.path = \"/x\"")
+                .contains("Process " + target.pid() + " detached");
         assertStillServing();
     }
 
