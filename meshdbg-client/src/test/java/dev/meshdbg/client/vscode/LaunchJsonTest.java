@@ -148,6 +148,15 @@ class LaunchJsonTest {
     }
 
     @Test
+    void commentMarkersInsideStringsAreText() throws Exception {
+        String text = "{\"configurations\": [{\"name\": \"u\", \"url\": \"http://x/* y */\", \"esc\": \"a\\\"//b\\u00e9\"}]}";
+        JsonNode configs = STRICT.readTree(merge(text, spec(Debugger.LLDB, 9))).get("configurations");
+        assertThat(configs.get(0).get("url").asText()).isEqualTo("http://x/* y */");
+        assertThat(configs.get(0).get("esc").asText()).isEqualTo("a\"//b\u00e9");
+        assertThat(configs).hasSize(2);
+    }
+
+    @Test
     void refusesWhatIsNotJsonWithComments() {
         for (String bad : List.of("configurations: []", "{\"configurations\": [}", "{\"a\": 1} trailing", "[1, 2]",
                 "{\"configurations\": {\"name\": \"x\"}}", "{\"a\": 'single'}", "/* never closed {}")) {
