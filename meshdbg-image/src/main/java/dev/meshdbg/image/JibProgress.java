@@ -1,0 +1,89 @@
+package dev.meshdbg.image;
+
+import com.google.cloud.tools.jib.api.JibEvent;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import com.google.cloud.tools.jib.event.progress.Allocation;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns Jib's events into {@link UploadProgress}. Jib opens a progress allocation "pushing blob
+ * DIGEST" sized in bytes for every blob, then either logs that the registry already has it or
+ * sends it; a skipped blob's allocation is completed at once, so its bytes are not counted as sent.
+ */
+final class JibProgress {
+    private static final String PUSHING = "pushing blob ";
+    private static final String SKIPPING = "Skipping push; BLOB already exists on target registry : ";
+
+    private final BuildListener listener;
+    private final Map<String, Long> size = new HashMap<>();
+    private final Map<String, Long> done = new HashMap<>();
+    private final Set<String> skipped = new HashSet<>();
+    private final Set<String> finished = new HashSet<>();
+    private volatile String platformMismatch;
+
+    JibProgress(BuildListener listener) {
+        this.listener = listener;
+    }
+
+    void onEvent(JibEvent event) {
+        if (event instanceof ProgressEvent p) {
+            onProgress(p);
+        } else if (event instanceof LogEvent log) {
+            onLog(log);
+        }
+    }
+
+    /** Jib's warning that a single-platform base is of another architecture than asked for, if any. */
+    String platformMismatch() {
+        return platformMismatch;
+    }
+
+    private void onProgress(ProgressEvent p) {
+        Allocation a = p.getAllocation();
+        if (!a.getDescription().startsWith(PUSHING)) {
+            return;
+        }
+        String digest = a.getDescription().substring(PUSHING.length()).strip();
+        UploadProgress snapshot;
+        synchronized (this) {
+            size.putIfAbsent(digest, a.getAllocationUnits());
+            long now = done.merge(digest, p.getUnits(), Long::sum);
+            if (now >= a.getAllocationUnits()) {
+                finished.add(digest);
+            }
+            snapshot = snapshot();
+        }
+        listener.upload(snapshot);
+    }
+
+    private void onLog(LogEvent log) {
+        String message = log.getMessage();
+        if (message.startsWith(SKIPPING)) {
+            synchronized (this) {
+                skipped.add(message.substring(SKIPPING.length()).strip());
+            }
+        } else if (log.getLevel() == LogEvent.Level.WARN) {
+            if (message.contains("doesn't match the platform")) {
+                platformMismatch = message;
+            }
+            listener.warning(message);
+        }
+    }
+
+    synchronized UploadProgress snapshot() {
+        long sent = 0;
+        long toSend = 0;
+        for (Map.Entry<String, Long> e : size.entrySet()) {
+            if (!skipped.contains(e.getKey())) {
+                toSend += e.getValue();
+                sent += Math.min(done.getOrDefault(e.getKey(), 0L), e.getValue());
+            }
+        }
+        int skippedFinished = (int) skipped.stream().filter(size::containsKey).count();
+        return new UploadProgress(size.size(), skippedFinished, finished.size(), sent, toSend);
+    }
+}
