@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns Jib's events into {@link UploadProgress}. Jib opens a progress allocation "pushing blob
@@ -16,7 +18,8 @@ import java.util.Set;
  */
 final class JibProgress {
     private static final String PUSHING = "pushing blob ";
-    private static final String SKIPPING = "Skipping push; BLOB already exists on target registry : ";
+    private static final String SKIPPING = "Skipping push; BLOB already exists";
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
     private final BuildListener listener;
     private final Map<String, Long> size = new HashMap<>();
@@ -47,7 +50,11 @@ final class JibProgress {
         if (!a.getDescription().startsWith(PUSHING)) {
             return;
         }
-        String digest = a.getDescription().substring(PUSHING.length()).strip();
+        Matcher m = DIGEST.matcher(a.getDescription());
+        if (!m.find()) {
+            return;
+        }
+        String digest = m.group();
         UploadProgress snapshot;
         synchronized (this) {
             size.putIfAbsent(digest, a.getAllocationUnits());
@@ -62,9 +69,10 @@ final class JibProgress {
 
     private void onLog(LogEvent log) {
         String message = log.getMessage();
-        if (message.startsWith(SKIPPING)) {
+        Matcher digest = DIGEST.matcher(message);
+        if (message.startsWith(SKIPPING) && digest.find()) {
             synchronized (this) {
-                skipped.add(message.substring(SKIPPING.length()).strip());
+                skipped.add(digest.group());
             }
         } else if (log.getLevel() == LogEvent.Level.WARN) {
             if (message.contains("doesn't match the platform")) {
