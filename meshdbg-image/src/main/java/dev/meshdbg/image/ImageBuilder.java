@@ -154,13 +154,6 @@ public final class ImageBuilder {
                 .setApplicationLayersCache(spec.cacheDir().resolve("jib/layers"))
                 .setToolName("meshdbg")
                 .setToolVersion(spec.meshdbgVersion())
-                .addEventHandler(JibEvent.class, event -> {
-                    progress.onEvent(event);
-                    if (progress.platformMismatch() != null) {
-                        // Stop before the manifest is written: a base of another architecture is bad input.
-                        throw MeshdbgException.badInput("the base image is not " + spec.platform().label() + ": "
-                                + progress.platformMismatch());
-                    }
-                });
+                .addEventHandler(JibEvent.class, progress::onEvent);
     }
 }

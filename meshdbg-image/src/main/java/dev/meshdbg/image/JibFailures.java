@@ -27,6 +27,9 @@ final class JibFailures {
                 return MeshdbgException.badInput("the registry does not speak HTTPS with a trusted certificate ("
                         + firstLine(message) + "); add --insecure if it is a plain-HTTP registry");
             }
+            if (t.getClass().getSimpleName().equals("RegistryCredentialsNotSentException")) {
+                return MeshdbgException.badInput("the registry wants credentials but speaks plain HTTP: add --insecure to send them anyway");
+            }
             if (t instanceof RegistryUnauthorizedException || t instanceof RegistryAuthenticationFailedException
                     || lower.contains("401") || lower.contains("unauthorized")) {
                 return MeshdbgException.badInput("the registry refused the credentials (401 Unauthorized): "

@@ -26,7 +26,6 @@ final class JibProgress {
     private final Map<String, Long> done = new HashMap<>();
     private final Set<String> skipped = new HashSet<>();
     private final Set<String> finished = new HashSet<>();
-    private volatile String platformMismatch;
 
     JibProgress(BuildListener listener) {
         this.listener = listener;
@@ -38,11 +37,6 @@ final class JibProgress {
         } else if (event instanceof LogEvent log) {
             onLog(log);
         }
-    }
-
-    /** Jib's warning that a single-platform base is of another architecture than asked for, if any. */
-    String platformMismatch() {
-        return platformMismatch;
     }
 
     private void onProgress(ProgressEvent p) {
@@ -75,9 +69,6 @@ final class JibProgress {
                 skipped.add(digest.group());
             }
         } else if (log.getLevel() == LogEvent.Level.WARN) {
-            if (message.contains("doesn't match the platform")) {
-                platformMismatch = message;
-            }
             listener.warning(message);
         }
     }
