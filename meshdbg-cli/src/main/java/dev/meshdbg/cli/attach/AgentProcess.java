@@ -55,6 +55,18 @@ final class AgentProcess {
         }
     }
 
+    /** Runs {@code action} once the agent has ended and its events are relayed. */
+    void onExit(Runnable action) {
+        process.onExit().thenRun(() -> {
+            try {
+                reader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            action.run();
+        });
+    }
+
     long pid() {
         return process.pid();
     }

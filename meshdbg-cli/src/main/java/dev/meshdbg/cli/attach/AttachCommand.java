@@ -3,7 +3,11 @@ package dev.meshdbg.cli.attach;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshdbg.agent.AgentOptions;
+import dev.meshdbg.agent.proc.Debugger;
 import dev.meshdbg.agent.proc.SymbolsCheck;
+import dev.meshdbg.client.ClientKind;
+import dev.meshdbg.symbols.sourcemap.SourceMap;
+import java.util.concurrent.CompletableFuture;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.errors.MeshdbgException;
 import java.io.PrintWriter;
@@ -81,16 +85,23 @@ public final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String debuggerName = debugger != null ? debugger : client.equals("lldb") ? "lldb" : "gdb";
-        List<String> args = agentArgs(debuggerName);
-        AgentOptions.parse(args); // bad input is refused here, before anything starts
-        if (!List.of("none", "lldb", "gdb", "vscode").contains(client)) {
-            throw MeshdbgException.badInput("--client must be lldb, gdb, vscode or none, not '" + client + "'");
+        ClientKind clientKind = ClientKind.parse(client);
+        Debugger debuggerKind = Debugger.parse(debugger != null ? debugger : clientKind == ClientKind.LLDB ? "lldb" : "gdb");
+        if (clientKind.terminalDebugger() != null && clientKind.terminalDebugger().name() != debuggerKind.name()) {
+            throw MeshdbgException.badInput("--client " + client + " cannot drive --debugger " + debuggerKind.cliName()
+                    + ": lldb pairs with lldb-server and gdb with gdbserver");
         }
+        List<String> args = agentArgs(debuggerKind.cliName());
+        AgentOptions.parse(args); // bad input is refused here, before anything starts
+        ClientSide clientSide = new ClientSide(clientKind, dev.meshdbg.client.Debugger.valueOf(debuggerKind.name()),
+                symbols, sourceRoot, out);
+        clientSide.checkInstalled();
+        SourceMap map = clientSide.sourceMap();
+
         PrintWriter stdout = spec.commandLine().getOut();
         AttachReport report = new AttachReport(stdout, symbols == null ? "" : symbols.toString());
         AtomicReference<JsonNode> error = new AtomicReference<>();
-        AtomicReference<JsonNode> ready = new AtomicReference<>();
+        CompletableFuture<Boolean> ready = new CompletableFuture<>();
         AgentProcess agent = AgentProcess.start(args, event -> {
             String kind = event.path("event").asText();
             if (kind.equals("error")) {
@@ -98,13 +109,23 @@ public final class AttachCommand implements Callable<Integer> {
                 return; // reported once, as meshdbg's own error line
             }
             if (kind.equals("ready")) {
-                ready.set(event);
-                ((ObjectNode) event).putObject("configs");
+                try {
+                    clientSide.prepare((ObjectNode) event, map);
+                } catch (MeshdbgException e) {
+                    ((ObjectNode) event).put("configError", e.getMessage());
+                }
             }
             if (output.json()) {
                 OutputOption.printJsonLine(stdout, event);
             } else {
                 report.print(event);
+                if (kind.equals("ready") && !event.has("configError") && !clientSide.runsDebugger()) {
+                    stdout.print(clientSide.instructions());
+                    stdout.flush();
+                }
+            }
+            if (kind.equals("ready")) {
+                ready.complete(true);
             }
         });
         Thread onCtrlC = new Thread(() -> {
@@ -113,6 +134,11 @@ public final class AttachCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(0); // Ctrl-C is how a person ends a session: success
         }, "meshdbg-detach");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
+        agent.onExit(() -> ready.complete(false));
+        if (clientSide.runsDebugger() && ready.get()) {
+            clientSide.runDebugger();
+            agent.stop(); // the person quit the debugger: detach and leave the target running
+        }
         int code = agent.await();
         Runtime.getRuntime().removeShutdownHook(onCtrlC);
         if (error.get() != null) {
@@ -120,7 +146,7 @@ public final class AttachCommand implements Callable<Integer> {
             throw error.get().path("kind").asText().equals("BAD_INPUT")
                     ? MeshdbgException.badInput(message) : MeshdbgException.failure(message, null);
         }
-        if (code != 0) {
+        if (code != 0 && !(clientSide.runsDebugger() && ready.getNow(false))) {
             throw MeshdbgException.failure("the agent exited with " + code + ": " + agent.stderr(), null);
         }
         return 0;
