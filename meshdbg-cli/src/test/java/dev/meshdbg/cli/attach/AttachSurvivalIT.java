@@ -51,7 +51,7 @@ class AttachSurvivalIT {
             JsonNode ready = cli.await("ready");
             assertThat(ready.path("configs").path("gdb").asText()).endsWith(".gdb");
             assertThat(ready.path("buildId").asText()).isNotEmpty();
-            cli.process.toHandle(); // SIGINT, as the terminal sends for Ctrl-C
+            // SIGINT, as the terminal sends for Ctrl-C
             new ProcessBuilder("kill", "-INT", Long.toString(cli.process.pid())).start().waitFor();
             cli.await("done");
             assertThat(cli.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
