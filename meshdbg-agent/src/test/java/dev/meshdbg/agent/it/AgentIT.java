@@ -74,6 +74,21 @@ class AgentIT {
         }
     }
 
+    @Test
+    void noPermissionToInspectTheTargetIsBadInput() throws Exception {
+        Assumptions.assumeTrue(Fixtures.root() && Fixtures.onPath("setpriv"), "SKIPPED: needs root and setpriv to become nobody");
+        // As nobody, with only our own classes (the Maven repository is private to root).
+        String classes = java.util.Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                        .split(java.io.File.pathSeparator))
+                .filter(e -> e.endsWith("/target/classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Process p = new ProcessBuilder("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                ProcessHandle.current().info().command().orElse("java"), "-cp", classes, "dev.meshdbg.agent.AgentMain",
+                "--pid", "1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(2);
+        assertThat(out).contains("\"kind\":\"BAD_INPUT\"").contains("no permission to inspect pid 1");
+    }
+
     static String buildId() {
         return dev.meshdbg.agent.proc.SymbolsCheck.Expected.of(build.binary()).buildId().orElseThrow().hex();
     }

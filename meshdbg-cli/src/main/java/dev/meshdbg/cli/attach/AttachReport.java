@@ -48,14 +48,18 @@ final class AttachReport {
         String address = e.path("address").asText() + ":" + e.path("port").asInt();
         line("Guard listening on " + address + " (" + e.path("server").asText()
                 + " attaches when a client connects, and detaches when it leaves)");
-        String file = symbols.isEmpty() ? e.path("exe").asText() : symbols;
-        if (e.path("debugger").asText().equals("lldb")) {
-            line("  connect: lldb-19 " + file + " -o 'gdb-remote " + address + "'");
-        } else {
-            line("  connect: gdb " + file + " -ex 'target remote " + address + "'");
-        }
         JsonNode configs = e.path("configs");
-        configs.fields().forEachRemaining(c -> line("  " + c.getKey() + ": " + c.getValue().asText()));
+        if (configs.size() == 0) { // no config files: say how to connect by hand
+            String file = symbols.isEmpty() ? "/proc/" + e.path("hostPid").asLong() + "/exe" : symbols;
+            if (e.path("debugger").asText().equals("lldb")) {
+                line("  connect: lldb-19 " + file + " -o 'gdb-remote " + address + "'");
+            } else {
+                line("  connect: gdb " + file + " -ex 'target remote " + address + "'");
+            }
+        }
+        if (e.has("configError")) {
+            line("  (no client configs: " + e.path("configError").asText() + ")");
+        }
         line("Ctrl-C detaches and leaves the target running.");
     }
 
