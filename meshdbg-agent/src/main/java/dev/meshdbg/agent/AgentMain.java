@@ -77,7 +77,12 @@ public final class AgentMain {
         }
         events.ready(address, options.debugger().cliName(), placement.binary(), placement.inTargetNamespaces(), target,
                 buildId.orElse(null));
-        guard.awaitTermination();
+        try {
+            guard.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            guard.close();
+        }
         Runtime.getRuntime().removeShutdownHook(onSignal);
         events.emit(AgentEvents.DONE, Json.object().put("reason", listener.endReason()));
         return 0;

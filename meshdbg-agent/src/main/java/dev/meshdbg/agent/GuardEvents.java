@@ -48,14 +48,14 @@ final class GuardEvents implements GuardListener {
     }
 
     @Override
-    public void attached(String peer, InetSocketAddress server) {
-        events.emit(AgentEvents.ATTACHED, Json.object().put("peer", peer).put("serverPort", server.getPort()));
+    public void attached(InetSocketAddress server) {
+        events.emit(AgentEvents.ATTACHED, Json.object().put("serverPort", server.getPort()));
     }
 
     @Override
-    public void clientDisconnected(String peer, String reason) {
+    public void clientDisconnected(String reason) {
         clientPresent = false;
-        events.emit(AgentEvents.CLIENT_DISCONNECTED, Json.object().put("peer", peer).put("reason", reason));
+        events.emit(AgentEvents.CLIENT_DISCONNECTED, Json.object().put("reason", reason));
         if (parentGone) {
             endReason = "parent-gone";
             close();

@@ -22,7 +22,7 @@ final class AttachReport {
             case "verified" -> line(verified(e));
             case "ready" -> ready(e);
             case "client-connected" -> line("Client connected from " + e.path("peer").asText());
-            case "attached" -> line(e.path("server").asText("Debug server") + " attached; the target is stopped while the client holds it");
+            case "attached" -> line("Debug server attached; the target is stopped while the client holds it");
             case "client-refused" -> line("Refused a client: " + e.path("reason").asText());
             case "client-disconnected" -> line("Client left (" + e.path("reason").asText() + ")");
             case "detached" -> line("Detached (" + e.path("reason").asText() + "), removed " + e.path("breakpointsRemoved").asInt()
