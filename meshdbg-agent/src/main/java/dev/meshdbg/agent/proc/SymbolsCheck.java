@@ -70,8 +70,8 @@ public final class SymbolsCheck {
             if (ignoreMismatch) {
                 return new Verdict(v.method(), v.running(), v.symbols(), false, true);
             }
-            String from = expected.source().isEmpty() ? "the symbols" : expected.source();
-            throw MeshdbgException.badInput("symbols do not match the running binary: " + from + " has " + v.method() + " "
+            String from = expected.source().isEmpty() ? "the symbols have" : expected.source() + " has";
+            throw MeshdbgException.badInput("symbols do not match the running binary: " + from + " " + v.method() + " "
                     + v.symbols().orElse("?") + ", pid " + hostPid + " runs " + v.method() + " "
                     + v.running().orElse("(none)") + "; use the symbols of the same build, or --ignore-build-id-mismatch");
         }
