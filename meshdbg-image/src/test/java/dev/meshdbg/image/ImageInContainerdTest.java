@@ -31,7 +31,7 @@ class ImageInContainerdTest {
     Path tmp;
 
     @Test
-    void pullRunAndDebugWithTheImagesOwnServer() throws Exception {
+    void pullRunAndDebugWithTheImagesOwnAgentAndServer() throws Exception {
         Assumptions.assumeTrue(Containerd.available(), "needs root, containerd, ctr and runc");
         Assumptions.assumeTrue(Registry.available(), "docker-registry is not installed (apt install docker-registry)");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/gdb")), "gdb is not installed");
@@ -61,7 +61,6 @@ class ImageInContainerdTest {
             run.addAll(List.of("run", "--rm", "--net-host", ref, id));
             try (EnvoyLikeProcess proc = EnvoyLikeProcess.start(run, Path.of("/usr/local/bin/envoy"))) {
                 assertThat(proc.serves(Duration.ofSeconds(5))).isTrue();
-                long hostPid = envoyPid(id);
 
                 assertThat(exec(containerd, id, "/opt/meshdbg/bin/gdbserver", "--version")).contains("GNU gdbserver");
                 assertThat(exec(containerd, id, "/opt/meshdbg/bin/lldb-server", "version")).contains("lldb version");
@@ -70,7 +69,11 @@ class ImageInContainerdTest {
                 String agent = exec(containerd, id, "/opt/meshdbg/bin/meshdbg-agent", "--help");
                 assertThat(agent).doesNotContain("error while loading shared libraries").doesNotContain("Could not find or load main class");
 
-                debugOnce(envoy, proc, hostPid);
+                String buildId;
+                try (dev.meshdbg.symbols.elf.ElfFile elf = dev.meshdbg.symbols.elf.ElfFile.open(envoy.binary())) {
+                    buildId = elf.buildId().orElseThrow().hex();
+                }
+                debugOnce(containerd, id, envoy, proc, buildId);
                 assertThat(proc.isAlive()).isTrue();
                 assertThat(proc.serves(Duration.ofSeconds(5))).as("envoy serves after the debugger detached").isTrue();
             }
@@ -87,13 +90,19 @@ class ImageInContainerdTest {
         }
     }
 
-    /** gdbserver from the image, in the container's namespaces; gdb here with the local full binary. */
-    private void debugOnce(EnvoyLike.Build envoy, EnvoyLikeProcess proc, long hostPid) throws Exception {
+    /**
+     * The image's own agent, on the image's own Java runtime, inside the container; the guard
+     * starts the image's gdbserver when gdb (here, with the local full binary) connects.
+     */
+    private void debugOnce(Containerd containerd, String id, EnvoyLike.Build envoy, EnvoyLikeProcess proc, String buildId)
+            throws Exception {
         int port = Registry.freePort();
-        long innerPid = innerPid(hostPid);
-        Process server = new ProcessBuilder("nsenter", "-t", Long.toString(hostPid), "-m", "-p", "-u", "--",
-                "/opt/meshdbg/bin/gdbserver", "--once", "--attach", "127.0.0.1:" + port, Long.toString(innerPid))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("gdbserver.log").toFile()).start();
+        List<String> command = containerd.ctr();
+        command.addAll(List.of("task", "exec", "--exec-id", "agent", id, "/opt/meshdbg/bin/meshdbg-agent",
+                "--name", "envoy", "--port", Integer.toString(port), "--symbols-build-id", buildId, "--idle-timeout", "2m"));
+        Process agent = new ProcessBuilder(command).redirectError(tmp.resolve("agent.err").toFile()).start();
+        java.io.BufferedReader events = new java.io.BufferedReader(
+                new java.io.InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
         AtomicBoolean done = new AtomicBoolean();
         Thread poker = new Thread(() -> {
             while (!done.get()) {
@@ -105,9 +114,9 @@ class ImageInContainerdTest {
             }
         });
         try {
-            waitForListen(port, server);
+            String ready = awaitEvent(events, "ready", agent);
+            assertThat(ready).contains("\"server\":\"/opt/meshdbg/bin/gdbserver\"").contains(buildId);
             Process gdb = new ProcessBuilder("gdb", "-nx", "-batch",
-                    "-ex", "set sysroot /proc/" + hostPid + "/root",
                     "-ex", "file " + envoy.binary(),
                     "-ex", "target remote 127.0.0.1:" + port,
                     "-ex", "break envoy_like.cc:" + envoy.line("handler"),
@@ -118,14 +127,41 @@ class ImageInContainerdTest {
             poker.start();
             String out = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(gdb.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(out).contains("Breakpoint 1, ").contains("envoy_like.cc:" + envoy.line("handler"))
-                    .contains("detached]");
+            assertThat(out).contains("Breakpoint 1, ").contains("envoy_like.cc:" + envoy.line("handler")).contains("detached");
+            assertThat(awaitEvent(events, "detached", agent)).isNotEmpty();
         } finally {
             done.set(true);
             poker.join(5000);
-            server.destroyForcibly();
-            server.waitFor(10, TimeUnit.SECONDS);
+            agentPids(id).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy)); // SIGTERM: the agent ends cleanly
+            agent.waitFor(20, TimeUnit.SECONDS);
+            agent.destroyForcibly();
         }
+    }
+
+    private String awaitEvent(java.io.BufferedReader events, String name, Process agent) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = events.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            if (line.contains("\"event\":\"" + name + "\"")) {
+                return line;
+            }
+        }
+        throw new IOException("the agent ended without '" + name + "': " + seen + Files.readString(tmp.resolve("agent.err")));
+    }
+
+    private static List<Long> agentPids(String containerId) {
+        List<Long> pids = new ArrayList<>();
+        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
+            try {
+                String cgroup = Files.readString(Path.of("/proc/" + h.pid() + "/cgroup"));
+                if (cgroup.contains(containerId) && h.info().arguments().map(a -> List.of(a).contains("dev.meshdbg.agent.AgentMain")).orElse(false)) {
+                    pids.add(h.pid());
+                }
+            } catch (IOException gone) {
+                // The process ended while we looked.
+            }
+        }
+        return pids;
     }
 
     private static String exec(Containerd containerd, String id, String... command) {
@@ -134,40 +170,6 @@ class ImageInContainerdTest {
         return containerd.ctr(args.toArray(String[]::new));
     }
 
-    private static long envoyPid(String containerId) throws IOException {
-        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
-            try {
-                String cgroup = Files.readString(Path.of("/proc/" + h.pid() + "/cgroup"));
-                if (cgroup.contains(containerId) && h.info().command().orElse("").endsWith("/usr/local/bin/envoy")) {
-                    return h.pid();
-                }
-            } catch (IOException gone) {
-                // The process ended while we looked.
-            }
-        }
-        throw new IOException("no envoy process in container " + containerId);
-    }
 
-    private static long innerPid(long hostPid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + hostPid + "/status"))) {
-            if (line.startsWith("NSpid:")) {
-                String[] pids = line.substring(6).strip().split("\\s+");
-                return Long.parseLong(pids[pids.length - 1]);
-            }
-        }
-        throw new IOException("no NSpid for " + hostPid);
-    }
 
-    private void waitForListen(int port, Process server) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            if (!server.isAlive()) {
-                throw new IOException("gdbserver exited: " + Files.readString(tmp.resolve("gdbserver.log")));
-            }
-            if (Files.readString(tmp.resolve("gdbserver.log")).contains("Listening on port")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IOException("gdbserver did not listen: " + Files.readString(tmp.resolve("gdbserver.log")));
-    }
 }
