@@ -12,6 +12,7 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.image.registry.RegistryProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,9 @@ public final class ImageBuilder {
         EnvoyBinary.check(spec.envoy(), spec.platform());
         spec.dwp().ifPresent(dwp -> EnvoyBinary.checkDwp(dwp, spec.platform()));
         checkHostPlatform(spec);
+        if (!spec.insecure()) {
+            refusePlainHttp(spec);
+        }
         DebugServerBundle servers = DebugServerBundle.find(spec.debugServers(), spec.platform());
 
         if (spec.stripDebug()) {
@@ -115,6 +119,21 @@ public final class ImageBuilder {
         if (spec.platform() != host) {
             throw MeshdbgException.badInput("the debug servers and the agent's Java runtime come from this " + host.label()
                     + " machine, so a " + spec.platform().label() + " image must be built on a " + spec.platform().label() + " machine");
+        }
+    }
+
+    /**
+     * Without --insecure Jib would retry HTTPS against a plain-HTTP registry for a minute before
+     * giving up; one probe says so at once. Anything else (no answer at all) is left to Jib.
+     */
+    private static void refusePlainHttp(ImageSpec spec) {
+        RegistryProbe probe = new RegistryProbe(Duration.ofSeconds(5));
+        for (ImageSource source : List.of(spec.base(), spec.target())) {
+            if (source instanceof ImageSource.Registry r
+                    && probe.probe(r.reference()).mode() == RegistryProbe.Mode.HTTP) {
+                throw MeshdbgException.badInput("the registry of " + r.reference()
+                        + " speaks plain HTTP only: add --insecure (and see 'meshdbg doctor registry')");
+            }
         }
     }
 
