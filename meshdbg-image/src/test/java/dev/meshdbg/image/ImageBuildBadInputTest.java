@@ -35,7 +35,6 @@ class ImageBuildBadInputTest {
     static void start() throws Exception {
         Assumptions.assumeTrue(Registry.available(), "docker-registry is not installed (apt install docker-registry)");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "busybox-static is not installed");
-        Assumptions.assumeTrue(Tests.agentOnClasspath(), "dev.meshdbg.agent.AgentMain is not built yet");
         registry = Registry.start(tmp.resolve("registry"));
         content = new RegistryContent(registry.host());
         TestBase.push(registry.host() + "/test/base:1", tmp.resolve("base-cache"));

@@ -35,7 +35,6 @@ class ImageInContainerdTest {
         Assumptions.assumeTrue(Containerd.available(), "needs root, containerd, ctr and runc");
         Assumptions.assumeTrue(Registry.available(), "docker-registry is not installed (apt install docker-registry)");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/gdb")), "gdb is not installed");
-        Assumptions.assumeTrue(Tests.agentOnClasspath(), "dev.meshdbg.agent.AgentMain is not built yet");
         EnvoyLike.Build envoy = EnvoyLike.build(tmp.resolve("envoy"), EnvoyLike.Compiler.GCC, true);
         // containerd's socket path must stay short: its own temp dir directly under /tmp.
         Path ctrdDir = Files.createTempDirectory("ctrd");
