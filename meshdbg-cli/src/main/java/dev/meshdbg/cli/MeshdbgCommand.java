@@ -12,7 +12,9 @@ import picocli.CommandLine.IVersionProvider;
         description = "Attach lldb, gdb or VSCode to the Envoy sidecar of an Istio pod, and keep it alive.",
         subcommands = {
             CompletionCommand.class,
+            dev.meshdbg.cli.attach.AttachCommand.class,
             dev.meshdbg.cli.symbols.SymbolsCommand.class,
+            dev.meshdbg.cli.image.ImageCommand.class, dev.meshdbg.cli.image.DoctorCommand.class,
         })
 public final class MeshdbgCommand implements Runnable {
     @picocli.CommandLine.Spec
