@@ -50,7 +50,8 @@ class AgentIT {
                     assertThat(out).contains("envoy_like.cc:" + line);
                     agent.await("client-disconnected", 10);
                     LocalTargetIT.awaitRunning(envoy);
-                    agent.process.destroy(); // SIGTERM
+                    // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
+                    agent.process.toHandle().destroy();
                     agent.await("done", 15);
                     assertThat(agent.exit(10)).isZero();
                 }
@@ -78,15 +79,18 @@ class AgentIT {
     void noPermissionToInspectTheTargetIsBadInput() throws Exception {
         Assumptions.assumeTrue(Fixtures.root() && Fixtures.onPath("setpriv"), "SKIPPED: needs root and setpriv to become nobody");
         // As nobody, with only our own classes (the Maven repository is private to root).
-        String classes = java.util.Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                        .split(java.io.File.pathSeparator))
-                .filter(e -> e.endsWith("/target/classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String classes = location(dev.meshdbg.agent.AgentMain.class) + java.io.File.pathSeparator
+                + location(dev.meshdbg.symbols.BuildId.class);
         Process p = new ProcessBuilder("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
                 ProcessHandle.current().info().command().orElse("java"), "-cp", classes, "dev.meshdbg.agent.AgentMain",
                 "--pid", "1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isEqualTo(2);
         assertThat(out).contains("\"kind\":\"BAD_INPUT\"").contains("no permission to inspect pid 1");
+    }
+
+    static String location(Class<?> c) throws Exception {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     static String buildId() {
