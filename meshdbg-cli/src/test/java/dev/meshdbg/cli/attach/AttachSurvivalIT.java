@@ -74,13 +74,16 @@ class AttachSurvivalIT {
             started.add(gdb.toHandle());
             Output out = new Output(gdb);
             OutputStream in = gdb.getOutputStream();
-            send(in, "set pagination off\nset confirm off\ntarget remote 127.0.0.1:" + port + "\n"
+            send(in, "set pagination off\nset confirm off\nset sysroot /\ntarget remote 127.0.0.1:" + port + "\n"
                     + "break envoy_like.cc:" + build.line("handler") + "\ncontinue\n");
             Thread poke = new Thread(() -> {
-                try {
-                    envoy.get("/held", Duration.ofSeconds(60));
-                } catch (IOException ignored) {
-                    // answered after the target resumes, or never
+                // Until the breakpoint is armed, requests pass; keep sending until one stops there.
+                while (!out.contains("Breakpoint 1,")) {
+                    try {
+                        envoy.get("/held", Duration.ofSeconds(60));
+                    } catch (IOException ignored) {
+                        // answered after the target resumes, or never
+                    }
                 }
             });
             poke.setDaemon(true);
@@ -173,6 +176,12 @@ class AttachSurvivalIT {
             });
             t.setDaemon(true);
             t.start();
+        }
+
+        boolean contains(String s) {
+            synchronized (text) {
+                return text.indexOf(s) >= 0;
+            }
         }
 
         void await(String s) throws InterruptedException {
