@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real containerd container (kubepods-like cgroup path) holding a static envoy-like and both
  * debug servers with their libraries: found by container id prefix, debugged from inside.
  */
-class ContainerTargetIT {
+class ContainerTargetTest {
     static final String POD_UID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
     @TempDir
     static Path dir;

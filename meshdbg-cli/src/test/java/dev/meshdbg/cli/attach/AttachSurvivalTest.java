@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code meshdbg attach --local} as a real process: Ctrl-C, and a SIGKILLed meshdbg while a client holds the target. */
-class AttachSurvivalIT {
+class AttachSurvivalTest {
     @TempDir
     static Path dir;
     static EnvoyLike.Build build;

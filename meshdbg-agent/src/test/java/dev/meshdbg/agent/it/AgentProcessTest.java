@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent process end to end: events, the guard in front of a server in the target's namespaces, exit codes. */
-class AgentIT {
+class AgentProcessTest {
     @TempDir
     static Path dir;
     static EnvoyLike.Build build;
@@ -30,7 +30,7 @@ class AgentIT {
         Assumptions.assumeTrue(Fixtures.root() && Fixtures.onPath("unshare") && Fixtures.onPath("nsenter"),
                 "SKIPPED: needs root, unshare and nsenter for PID/mount/UTS namespaces");
         String pod = "pod-" + name.substring(0, 4);
-        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(LocalTargetIT.unshare(pod), binary)) {
+        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(LocalTargetTest.unshare(pod), binary)) {
             for (String debugger : new String[] {"gdb", "lldb"}) {
                 try (AgentRun agent = AgentRun.start("--pod", pod, "--name", name, "--debugger", debugger,
                         "--symbols-build-id", buildId())) {
@@ -49,13 +49,13 @@ class AgentIT {
                             : DebugClients.lldb(envoy, port, build.binary(), line, "request_number");
                     assertThat(out).contains("envoy_like.cc:" + line);
                     agent.await("client-disconnected", 10);
-                    LocalTargetIT.awaitRunning(envoy);
+                    LocalTargetTest.awaitRunning(envoy);
                     // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
                     agent.process.toHandle().destroy();
                     agent.await("done", 15);
                     assertThat(agent.exit(10)).isZero();
                 }
-                LocalTargetIT.awaitRunning(envoy);
+                LocalTargetTest.awaitRunning(envoy);
             }
         }
     }
