@@ -63,8 +63,10 @@ public final class ClientConfigs {
     }
 
     /** Writes beside the file and moves it into place, so an editor never sees half a file. */
-    private static void replace(Path file, String text) {
+    private static void replace(Path target, String text) {
         try {
+            // A launch.json that links elsewhere (dotfiles) is updated where it lives.
+            Path file = Files.isSymbolicLink(target) && Files.exists(target) ? target.toRealPath() : target;
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
             try {
@@ -75,7 +77,7 @@ public final class ClientConfigs {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw MeshdbgException.failure("cannot write " + file + ": " + e.getMessage(), e);
+            throw MeshdbgException.failure("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
 

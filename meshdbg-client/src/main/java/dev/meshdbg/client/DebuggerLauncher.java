@@ -39,7 +39,8 @@ public final class DebuggerLauncher {
             throw MeshdbgException.badInput("no command file at " + commandFile);
         }
         ProcessBuilder builder = new ProcessBuilder(command(install, commandFile)).inheritIO();
-        try (InterruptShield shield = InterruptShield.raise()) {
+        InterruptShield shield = InterruptShield.raise();
+        try {
             Process debugger = builder.start();
             try {
                 return debugger.waitFor();
@@ -51,6 +52,8 @@ public final class DebuggerLauncher {
             }
         } catch (IOException e) {
             throw MeshdbgException.failure("cannot run " + install.executable() + ": " + e.getMessage(), e);
+        } finally {
+            shield.close();
         }
     }
 }

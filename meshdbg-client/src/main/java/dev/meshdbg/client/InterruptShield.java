@@ -18,7 +18,9 @@ final class InterruptShield implements AutoCloseable {
     static InterruptShield raise() {
         SignalHandler previous;
         try {
-            previous = Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+            // A Java handler that does nothing, not SIG_IGN: HotSpot never lets a Java handler
+            // replace an ignored SIGINT again, so the CLI's own handler could not come back.
+            previous = Signal.handle(new Signal("INT"), signal -> { });
         } catch (IllegalArgumentException e) {
             previous = null; // no SIGINT here (or the JVM runs with -Xrs): nothing to shield
         }

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public record SessionSpec(Debugger debugger, String host, int port, Path symbols, SourceMap sourceMap,
                           List<Path> execSearchPaths, Path sysroot, String name) {
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     public SessionSpec {
@@ -30,6 +32,9 @@ public record SessionSpec(Debugger debugger, String host, int port, Path symbols
         }
         if (host == null || host.isBlank()) {
             host = "127.0.0.1";
+        }
+        if (!HOST.matcher(host).matches() && !IPV6.matcher(host).matches()) {
+            throw MeshdbgException.badInput("'" + host + "' is not a host name or address (give the port separately)");
         }
         if (port < 1 || port > 65535) {
             throw MeshdbgException.badInput("port " + port + " is not a TCP port (1-65535)");

@@ -99,11 +99,15 @@ public final class LaunchJson {
         while (rest < text.length() && (text.charAt(rest) == ' ' || text.charAt(rest) == '\t')) {
             rest++;
         }
-        boolean ownsLine = text.substring(lineStart, start).isBlank()
-                && (rest == text.length() || text.charAt(rest) == '\n' || text.charAt(rest) == '\r');
-        if (ownsLine) {
+        boolean endsLine = rest == text.length() || text.charAt(rest) == '\n' || text.charAt(rest) == '\r';
+        if (endsLine && text.substring(lineStart, start).isBlank()) {
             start = lineStart;
             end = text.startsWith("\r\n", rest) ? rest + 2 : Math.min(rest + 1, text.length());
+        } else if (endsLine) {
+            while (start > lineStart && (text.charAt(start - 1) == ' ' || text.charAt(start - 1) == '\t')) {
+                start--; // no trailing blanks left behind
+            }
+            end = rest;
         } else {
             end = rest;
         }
