@@ -76,6 +76,20 @@ class AgentProcessTest {
     }
 
     @Test
+    void portInUseIsBadInputAndTheTargetIsUntouched() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             EnvoyLikeProcess envoy = EnvoyLikeProcess.start(binary);
+             AgentRun agent = AgentRun.start("--pid", Long.toString(envoy.pid()), "--port", Integer.toString(taken.getLocalPort()))) {
+            String error = agent.await("error", 30);
+            assertThat(AgentRun.field(error, "kind")).isEqualTo("BAD_INPUT");
+            assertThat(AgentRun.field(error, "message")).contains("port " + taken.getLocalPort()).contains("in use");
+            assertThat(agent.exit(10)).isEqualTo(2);
+            assertThat(envoy.state()).isNotEqualTo("t");
+            assertThat(envoy.serves(java.time.Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void noPermissionToInspectTheTargetIsBadInput() throws Exception {
         Assumptions.assumeTrue(Fixtures.root() && Fixtures.onPath("setpriv"), "SKIPPED: needs root and setpriv to become nobody");
         // As nobody, with only our own classes (the Maven repository is private to root).
