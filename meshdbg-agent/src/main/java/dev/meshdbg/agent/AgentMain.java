@@ -15,6 +15,8 @@ import java.io.UnsupportedEncodingException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The agent: finds the target, checks the symbols, and guards a debug server attached to it
@@ -66,8 +68,11 @@ public final class AgentMain {
                 options.allowKill(), spec.kind()), () -> new DebugServer(spec), listener);
         listener.guard(guard);
         InetSocketAddress address = guard.start();
+        AtomicBoolean signalled = new AtomicBoolean();
         Thread onSignal = new Thread(() -> {
-            guard.close(); // detaches a connected client's session, removing its breakpoints
+            signalled.set(true);
+            guard.close();
+            System.err.println("HOOK closed"); // detaches a connected client's session, removing its breakpoints
             events.emit(AgentEvents.DONE, Json.object().put("reason", "signal"));
             Runtime.getRuntime().halt(0);
         }, "meshdbg-agent-signal");
@@ -83,9 +88,22 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
             guard.close();
         }
-        Runtime.getRuntime().removeShutdownHook(onSignal);
+        if (signalled.get()) {
+            parkForever(); // the signal hook reports done and halts
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException shuttingDown) {
+            parkForever();
+        }
         events.emit(AgentEvents.DONE, Json.object().put("reason", listener.endReason()));
         return 0;
+    }
+
+    private static void parkForever() {
+        while (true) {
+            LockSupport.park();
+        }
     }
 
     static DebugServer.Kind kind(Debugger debugger) {

@@ -243,8 +243,7 @@ final class Session {
         }
         try {
             if (!state.detachedByClient()) {
-                boolean gdbserver = config.kind() == DebugServer.Kind.GDBSERVER;
-                int removed = new Takeover(link, takeoverReplies, state).detach(gdbserver, s.spec().pid());
+                int removed = new Takeover(link, takeoverReplies, state).detach(s);
                 if (removed >= 0) {
                     listener.detached(reason, removed);
                 }

@@ -3,6 +3,7 @@ package dev.meshdbg.agent.guard;
 import dev.meshdbg.agent.rsp.Packet;
 import dev.meshdbg.agent.rsp.RspChannel;
 import dev.meshdbg.agent.rsp.Rsp;
+import dev.meshdbg.agent.server.DebugServer;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class Takeover {
     private static final long REPLY_SECONDS = 5;
-    /** gdbserver passes the signal that stopped a thread on detach unless told otherwise; never SIGINT or SIGTRAP. */
-    private static final String PROGRAM_SIGNALS_BUT_INT_AND_TRAP = programSignals();
+    /**
+     * gdbserver passes the signal that stopped a thread on detach unless told otherwise: pass all
+     * but SIGINT, SIGTRAP and SIGTERM (gdb's numbers 2, 5, 15), the signals an interrupt uses.
+     */
+    private static final String PROGRAM_SIGNALS_BUT_INTERRUPTS = programSignals();
 
     private final RspChannel server;
     private final BlockingQueue<Packet> replies;
@@ -32,7 +36,8 @@ final class Takeover {
      * Stops the target if it runs, removes the client's breakpoints and detaches. Returns how many
      * breakpoints it removed, or -1 when the target exited meanwhile (nothing to detach from).
      */
-    int detach(boolean gdbserver, long pid) throws IOException {
+    int detach(DebugServer debugServer) throws IOException {
+        boolean gdbserver = debugServer.spec().kind() == DebugServer.Kind.GDBSERVER;
         String pending = state.pending();
         if (pending != null && !state.running()) {
             // The client left in the middle of a command: let the server finish answering it.
@@ -41,10 +46,15 @@ final class Takeover {
         boolean interrupted = false;
         if (state.running()) {
             server.sendInterrupt();
-            String reply;
-            do {
-                reply = await("the stop reply after an interrupt");
-            } while (!TargetState.isStopReply(reply));
+            String reply = awaitStop(gdbserver ? 1 : REPLY_SECONDS);
+            if (reply == null && gdbserver) {
+                // gdbserver signals the target's process group, which fails unless the target leads one.
+                String signal = debugServer.interruptTarget();
+                reply = signal == null ? null : awaitStop(REPLY_SECONDS);
+            }
+            if (reply == null) {
+                throw new IOException("the target did not stop when interrupted");
+            }
             state.stopped(reply);
             interrupted = true;
         }
@@ -52,11 +62,11 @@ final class Takeover {
             return -1;
         }
         if (interrupted && gdbserver) {
-            // gdbserver stopped the target with SIGINT and would deliver it on detach.
-            request(PROGRAM_SIGNALS_BUT_INT_AND_TRAP);
+            // gdbserver delivers the signal that stopped the target on detach unless told not to.
+            request(PROGRAM_SIGNALS_BUT_INTERRUPTS);
         }
         int removed = removeBreakpoints();
-        String packet = state.multiprocess() ? "D;" + Long.toHexString(pid) : "D";
+        String packet = state.multiprocess() ? "D;" + Long.toHexString(debugServer.spec().pid()) : "D";
         String reply = request(packet);
         if (!reply.equals("OK")) {
             throw new IOException("the debug server answered " + shorten(reply) + " to " + packet);
@@ -75,6 +85,24 @@ final class Takeover {
             state.breakpoints().removed(b);
         }
         return removed;
+    }
+
+    /** The next stop reply, skipping anything else, or null after the timeout. */
+    private String awaitStop(long seconds) throws IOException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        for (;;) {
+            long left = deadline - System.nanoTime();
+            Packet p = left <= 0 ? null : pollNanos(left);
+            if (p == null) {
+                return null;
+            }
+            if (p == Session.SERVER_GONE) {
+                throw new IOException("the debug server closed the connection while the target was being stopped");
+            }
+            if (TargetState.isStopReply(p.text())) {
+                return p.text();
+            }
+        }
     }
 
     private String request(String command) throws IOException {
@@ -99,8 +127,12 @@ final class Takeover {
     }
 
     private Packet poll(long seconds) throws IOException {
+        return pollNanos(seconds * 1_000_000_000L);
+    }
+
+    private Packet pollNanos(long nanos) throws IOException {
         try {
-            return replies.poll(seconds, TimeUnit.SECONDS);
+            return replies.poll(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the debug server", e);
@@ -114,7 +146,7 @@ final class Takeover {
     private static String programSignals() {
         StringBuilder sb = new StringBuilder("QProgramSignals:");
         for (int signal = 0; signal < 0x98; signal++) {
-            if (signal != 2 && signal != 5) {
+            if (signal != 2 && signal != 5 && signal != 15) {
                 sb.append(Integer.toHexString(signal)).append(';');
             }
         }

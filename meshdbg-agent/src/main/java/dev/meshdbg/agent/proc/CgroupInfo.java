@@ -39,7 +39,7 @@ public record CgroupInfo(Optional<String> containerId, Optional<String> runtime,
             if (podUid.isEmpty()) {
                 podUid = podUid(path);
             }
-            CgroupInfo info = parsePath(path);
+            CgroupInfo info = parsePath(path, placesProcesses(line));
             if (info.containerId().isPresent()) {
                 return new CgroupInfo(info.containerId(), info.runtime(), podUid);
             }
@@ -49,6 +49,15 @@ public record CgroupInfo(Optional<String> containerId, Optional<String> runtime,
 
     /** The container named by one cgroup path, e.g. {@code /kubepods/besteffort/pod…/0123…}. */
     static CgroupInfo parsePath(String path) {
+        return parsePath(path, true);
+    }
+
+    /**
+     * {@code namedForm}: whether the plain {@code /NAMESPACE/ID} form may count. Only on the lines that
+     * place every process (the v2 unified line, v1 name=systemd): a sandbox may move processes
+     * in one v1 controller alone (e.g. {@code memory:/sandbox/1234}) without any container.
+     */
+    static CgroupInfo parsePath(String path, boolean namedForm) {
         String[] parts = path.split("/");
         boolean kube = path.contains("kubepods");
         for (int i = parts.length - 1; i >= 0; i--) {
@@ -73,7 +82,7 @@ public record CgroupInfo(Optional<String> containerId, Optional<String> runtime,
             }
         }
         // containerd without CRI (ctr run): /NAMESPACE/ID, where ID may be any name ctr accepted.
-        if (parts.length == 3 && parts[0].isEmpty() && !isSystemdUnit(parts[1]) && !isSystemdUnit(parts[2])
+        if (namedForm && parts.length == 3 && parts[0].isEmpty() && !isSystemdUnit(parts[1]) && !isSystemdUnit(parts[2])
                 && !kube && CONTAINERD_NAME.matcher(parts[1]).matches() && CONTAINERD_NAME.matcher(parts[2]).matches()) {
             return of(parts[2], "containerd");
         }
@@ -95,6 +104,10 @@ public record CgroupInfo(Optional<String> containerId, Optional<String> runtime,
 
     private static boolean isSystemdUnit(String part) {
         return part.endsWith(".slice") || part.endsWith(".service") || part.endsWith(".scope") || part.endsWith(".mount");
+    }
+
+    private static boolean placesProcesses(String line) {
+        return line.startsWith("0::") || line.contains(":name=systemd:");
     }
 
     /** {@code ID:CONTROLLERS:PATH}; the path may itself contain colons. */

@@ -50,9 +50,10 @@ public final class DebugServer implements AutoCloseable {
     /**
      * What to run: {@code commandPrefix} enters the target's namespaces (e.g. {@code nsenter -t
      * HOSTPID -m -p -u --}; empty when local), {@code binary} is the server's path as seen there,
-     * {@code pid} the target's pid as seen in its own PID namespace.
+     * {@code pid} the target's pid as seen in its own PID namespace, {@code hostPid} the same
+     * process as seen by this agent (-1 when unknown), used to signal it directly.
      */
-    public record Spec(Kind kind, List<String> commandPrefix, String binary, long pid) {
+    public record Spec(Kind kind, List<String> commandPrefix, String binary, long pid, long hostPid) {
         public Spec {
             Objects.requireNonNull(kind, "kind");
             commandPrefix = List.copyOf(commandPrefix);
@@ -60,6 +61,11 @@ public final class DebugServer implements AutoCloseable {
             if (pid <= 0) {
                 throw MeshdbgException.badInput("not a process id: " + pid);
             }
+        }
+
+        /** Without a prefix the agent shares the target's PID namespace, so the pids agree. */
+        public Spec(Kind kind, List<String> commandPrefix, String binary, long pid) {
+            this(kind, commandPrefix, binary, pid, commandPrefix.isEmpty() ? pid : -1);
         }
 
         /** The full command line that attaches and listens on a kernel-chosen loopback port. */
@@ -152,6 +158,33 @@ public final class DebugServer implements AutoCloseable {
             return;
         }
         ProcessTree.kill(process.toHandle());
+    }
+
+    /**
+     * Stops the running target by signalling it directly, for when gdbserver cannot: its interrupt
+     * signals the target's process group, which fails when the target does not lead one (Envoy
+     * under pilot-agent, any process started from a shell without job control). Sends SIGINT with
+     * kill(1) when there is one, else SIGTERM (all java.base can send); the guard keeps either from
+     * being delivered on detach. Returns the signal sent, or null when it could not send one.
+     */
+    public String interruptTarget() {
+        long target = spec.hostPid();
+        if (target <= 0) {
+            return null;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(target))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (kill.waitFor(2, TimeUnit.SECONDS) && kill.exitValue() == 0) {
+                return "SIGINT";
+            }
+        } catch (IOException e) {
+            // No kill(1) here: fall back to what java.base can send.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return ProcessHandle.of(target).map(ProcessHandle::destroy).orElse(false) ? "SIGTERM" : null;
     }
 
     private MeshdbgException missing(Throwable cause) {

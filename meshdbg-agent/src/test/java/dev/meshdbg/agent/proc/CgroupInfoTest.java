@@ -90,6 +90,12 @@ class CgroupInfoTest {
     }
 
     @Test
+    void aSingleV1ControllerInANamedGroupIsNoContainer() {
+        assertThat(CgroupInfo.parse("4:memory:/sandbox_api/7f7edfd786fe7ff5\n1:name=systemd:/\n0::/\n").containerId()).isEmpty();
+        assertThat(CgroupInfo.parse("4:memory:/k8s.io/envoy-1\n1:name=systemd:/k8s.io/envoy-1\n").containerId()).contains("envoy-1");
+    }
+
+    @Test
     void pathWithColonsAndV1LineBeforeUnified() {
         CgroupInfo info = CgroupInfo.parse("5:cpuset:/\n4:memory:/default/" + ID + "\n0::/\n");
         assertThat(info.containerId()).contains(ID);

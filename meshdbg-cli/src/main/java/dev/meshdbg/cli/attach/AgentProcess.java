@@ -73,7 +73,9 @@ final class AgentProcess {
 
     /** Asks the agent to detach and exit (SIGTERM), and waits until its last event is relayed. */
     void stop() {
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close our end of the agent's
+        // stdout, and its last events (detached, done) would be lost.
+        process.toHandle().destroy();
         awaitExit(15);
         if (process.isAlive()) {
             process.destroyForcibly(); // the kernel detaches the debug server's ptrace; the target resumes

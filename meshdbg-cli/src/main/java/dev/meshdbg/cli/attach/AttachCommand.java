@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,7 +130,9 @@ public final class AttachCommand implements Callable<Integer> {
                 ready.complete(true);
             }
         });
+        AtomicBoolean interrupted = new AtomicBoolean();
         Thread onCtrlC = new Thread(() -> {
+            interrupted.set(true);
             agent.stop();
             stdout.flush();
             Runtime.getRuntime().halt(0); // Ctrl-C is how a person ends a session: success
@@ -140,7 +144,14 @@ public final class AttachCommand implements Callable<Integer> {
             agent.stop(); // the person quit the debugger: detach and leave the target running
         }
         int code = agent.await();
-        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        try {
+            if (interrupted.get()) {
+                parkForever(); // the hook relays the agent's last events and exits 0
+            }
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException shuttingDown) {
+            parkForever();
+        }
         if (error.get() != null) {
             String message = error.get().path("message").asText();
             throw error.get().path("kind").asText().equals("BAD_INPUT")
@@ -150,6 +161,12 @@ public final class AttachCommand implements Callable<Integer> {
             throw MeshdbgException.failure("the agent exited with " + code + ": " + agent.stderr(), null);
         }
         return 0;
+    }
+
+    private static void parkForever() {
+        while (true) {
+            LockSupport.park();
+        }
     }
 
     List<String> agentArgs(String debuggerName) {

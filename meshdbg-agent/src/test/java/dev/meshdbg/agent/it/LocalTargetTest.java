@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Target resolution and the namespaced debug server against real envoy-like processes. */
-class LocalTargetIT {
+class LocalTargetTest {
     @TempDir
     static Path dir;
     static EnvoyLike.Build build;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real containerd container (kubepods-like cgroup path) holding a static envoy-like and both
  * debug servers with their libraries: found by container id prefix, debugged from inside.
  */
-class ContainerTargetIT {
+class ContainerTargetTest {
     static final String POD_UID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
     @TempDir
     static Path dir;
@@ -61,6 +61,53 @@ class ContainerTargetIT {
     @Test
     void lldbByContainerIdPrefix() throws Exception {
         debugInContainer(Debugger.LLDB);
+    }
+
+    @Test
+    void agentByContainerIdWithGdbThenLldbThroughTheGuard() throws Exception {
+        String id = Containerd.newContainerId();
+        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(containerd.runCommand(id, rootfs, ""), Path.of("/envoy-like"))) {
+            long pid = containerd.taskPid(id, Duration.ofSeconds(10));
+            for (String debugger : new String[] {"gdb", "lldb"}) {
+                try (AgentRun agent = AgentRun.start("--container", id.substring(0, 12), "--debugger", debugger)) {
+                    String resolved = agent.await("resolved", 30);
+                    assertThat(AgentRun.field(resolved, "hostPid")).isEqualTo(Long.toString(pid));
+                    assertThat(AgentRun.field(resolved, "containerId")).isEqualTo(id);
+                    String ready = agent.await("ready", 10);
+                    assertThat(AgentRun.field(ready, "innerPid")).isEqualTo("1");
+                    assertThat(AgentRun.field(ready, "server")).isEqualTo(debugger.equals("gdb") ? "/usr/bin/gdbserver" : "/usr/bin/lldb-server-19");
+                    int port = Integer.parseInt(AgentRun.field(ready, "port"));
+                    int line = build.line("handler");
+                    String out = debugger.equals("gdb")
+                            ? DebugClients.gdb(envoy, port, build.binary(), line, "request.path")
+                            : DebugClients.lldb(envoy, port, build.binary(), line, "request_number");
+                    assertThat(out).contains("envoy_like.cc:" + line);
+                    agent.await("client-disconnected", 10);
+                    agent.process.toHandle().destroy();
+                    agent.await("done", 15);
+                    assertThat(agent.exit(10)).isZero();
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                while (state(pid).equals("t") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(state(pid)).isNotEqualTo("t");
+                assertThat(envoy.serves(Duration.ofSeconds(5))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void containerWithoutTheDebugServerIsAClearError() throws Exception {
+        Path bare = Rootfs.create(dir.resolve("bare")).add(build.binary(), "/envoy-like").dir();
+        String id = Containerd.newContainerId();
+        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(containerd.runCommand(id, bare, ""), Path.of("/envoy-like"));
+             AgentRun agent = AgentRun.start("--container", id, "--debugger", "lldb")) {
+            String error = AgentRun.field(agent.await("error", 30), "message");
+            assertThat(error).contains("no lldb-server in the filesystem of pid").contains("/opt/meshdbg/bin/lldb-server");
+            assertThat(agent.exit(10)).isEqualTo(2);
+            assertThat(envoy.serves(Duration.ofSeconds(5))).isTrue();
+        }
     }
 
     void debugInContainer(Debugger debugger) throws Exception {

@@ -22,9 +22,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code meshdbg attach --local} as a real process: Ctrl-C, and a SIGKILLed meshdbg while a client holds the target. */
-class AttachSurvivalIT {
+class AttachSurvivalTest {
     @TempDir
     static Path dir;
     static EnvoyLike.Build build;
@@ -61,31 +63,41 @@ class AttachSurvivalIT {
         }
     }
 
-    @Test
-    void meshdbgSigkilledWhileAClientIsStoppedAtABreakpoint() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"gdb", "lldb"})
+    void meshdbgSigkilledWhileAClientIsStoppedAtABreakpoint(String debugger) throws Exception {
         try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(build.binary())) {
-            Cli cli = Cli.start(dir, "--pid", Long.toString(envoy.pid()), "-o", "json");
+            Cli cli = Cli.start(dir, "--pid", Long.toString(envoy.pid()), "--debugger", debugger, "-o", "json");
             started.add(cli.process.toHandle());
             int port = cli.await("ready").path("port").asInt();
             ProcessHandle agent = cli.process.toHandle().children().findFirst().orElseThrow();
             started.add(agent);
 
-            Process gdb = new ProcessBuilder("gdb", "-nx", "-q", build.binary().toString()).redirectErrorStream(true).start();
+            int line = build.line("handler");
+            Process gdb = debugger.equals("gdb")
+                    ? new ProcessBuilder("gdb", "-nx", "-q", build.binary().toString()).redirectErrorStream(true).start()
+                    : new ProcessBuilder("lldb-19", "--no-lldbinit", build.binary().toString()).redirectErrorStream(true).start();
             started.add(gdb.toHandle());
             Output out = new Output(gdb);
             OutputStream in = gdb.getOutputStream();
-            send(in, "set pagination off\nset confirm off\ntarget remote 127.0.0.1:" + port + "\n"
-                    + "break envoy_like.cc:" + build.line("handler") + "\ncontinue\n");
+            String hit = debugger.equals("gdb") ? "Breakpoint 1," : "stop reason = breakpoint";
+            send(in, debugger.equals("gdb")
+                    ? "set pagination off\nset confirm off\nset sysroot /\ntarget remote 127.0.0.1:" + port + "\n"
+                            + "break envoy_like.cc:" + line + "\ncontinue\n"
+                    : "gdb-remote 127.0.0.1:" + port + "\nbreakpoint set --file envoy_like.cc --line " + line + "\ncontinue\n");
             Thread poke = new Thread(() -> {
-                try {
-                    envoy.get("/held", Duration.ofSeconds(60));
-                } catch (IOException ignored) {
-                    // answered after the target resumes, or never
+                // Until the breakpoint is armed, requests pass; keep sending until one stops there.
+                while (!out.contains(hit)) {
+                    try {
+                        envoy.get("/held", Duration.ofSeconds(60));
+                    } catch (IOException ignored) {
+                        // answered after the target resumes, or never
+                    }
                 }
             });
             poke.setDaemon(true);
             poke.start();
-            out.await("Breakpoint 1,");
+            out.await(hit);
             assertThat(envoy.state()).isEqualTo("t");
 
             cli.process.destroyForcibly(); // kill -9 meshdbg
@@ -173,6 +185,12 @@ class AttachSurvivalIT {
             });
             t.setDaemon(true);
             t.start();
+        }
+
+        boolean contains(String s) {
+            synchronized (text) {
+                return text.indexOf(s) >= 0;
+            }
         }
 
         void await(String s) throws InterruptedException {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent process end to end: events, the guard in front of a server in the target's namespaces, exit codes. */
-class AgentIT {
+class AgentProcessTest {
     @TempDir
     static Path dir;
     static EnvoyLike.Build build;
@@ -30,7 +30,7 @@ class AgentIT {
         Assumptions.assumeTrue(Fixtures.root() && Fixtures.onPath("unshare") && Fixtures.onPath("nsenter"),
                 "SKIPPED: needs root, unshare and nsenter for PID/mount/UTS namespaces");
         String pod = "pod-" + name.substring(0, 4);
-        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(LocalTargetIT.unshare(pod), binary)) {
+        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(LocalTargetTest.unshare(pod), binary)) {
             for (String debugger : new String[] {"gdb", "lldb"}) {
                 try (AgentRun agent = AgentRun.start("--pod", pod, "--name", name, "--debugger", debugger,
                         "--symbols-build-id", buildId())) {
@@ -49,12 +49,13 @@ class AgentIT {
                             : DebugClients.lldb(envoy, port, build.binary(), line, "request_number");
                     assertThat(out).contains("envoy_like.cc:" + line);
                     agent.await("client-disconnected", 10);
-                    LocalTargetIT.awaitRunning(envoy);
-                    agent.process.destroy(); // SIGTERM
+                    LocalTargetTest.awaitRunning(envoy);
+                    // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
+                    agent.process.toHandle().destroy();
                     agent.await("done", 15);
                     assertThat(agent.exit(10)).isZero();
                 }
-                LocalTargetIT.awaitRunning(envoy);
+                LocalTargetTest.awaitRunning(envoy);
             }
         }
     }
@@ -75,18 +76,35 @@ class AgentIT {
     }
 
     @Test
+    void portInUseIsBadInputAndTheTargetIsUntouched() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             EnvoyLikeProcess envoy = EnvoyLikeProcess.start(binary);
+             AgentRun agent = AgentRun.start("--pid", Long.toString(envoy.pid()), "--port", Integer.toString(taken.getLocalPort()))) {
+            String error = agent.await("error", 30);
+            assertThat(AgentRun.field(error, "kind")).isEqualTo("BAD_INPUT");
+            assertThat(AgentRun.field(error, "message")).contains("port " + taken.getLocalPort()).contains("in use");
+            assertThat(agent.exit(10)).isEqualTo(2);
+            assertThat(envoy.state()).isNotEqualTo("t");
+            assertThat(envoy.serves(java.time.Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void noPermissionToInspectTheTargetIsBadInput() throws Exception {
         Assumptions.assumeTrue(Fixtures.root() && Fixtures.onPath("setpriv"), "SKIPPED: needs root and setpriv to become nobody");
         // As nobody, with only our own classes (the Maven repository is private to root).
-        String classes = java.util.Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                        .split(java.io.File.pathSeparator))
-                .filter(e -> e.endsWith("/target/classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String classes = location(dev.meshdbg.agent.AgentMain.class) + java.io.File.pathSeparator
+                + location(dev.meshdbg.symbols.BuildId.class);
         Process p = new ProcessBuilder("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
                 ProcessHandle.current().info().command().orElse("java"), "-cp", classes, "dev.meshdbg.agent.AgentMain",
                 "--pid", "1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isEqualTo(2);
         assertThat(out).contains("\"kind\":\"BAD_INPUT\"").contains("no permission to inspect pid 1");
+    }
+
+    static String location(Class<?> c) throws Exception {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     static String buildId() {
