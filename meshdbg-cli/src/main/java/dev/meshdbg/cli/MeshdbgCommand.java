@@ -13,6 +13,7 @@ import picocli.CommandLine.IVersionProvider;
         subcommands = {
             CompletionCommand.class,
             dev.meshdbg.cli.attach.AttachCommand.class,
+            dev.meshdbg.cli.demo.DemoCommand.class,
             dev.meshdbg.cli.symbols.SymbolsCommand.class,
             dev.meshdbg.cli.image.ImageCommand.class, dev.meshdbg.cli.image.DoctorCommand.class,
         })

@@ -57,6 +57,24 @@ public final class EnvoyLikeProcess implements AutoCloseable {
         return start(List.of(), binary);
     }
 
+    /**
+     * Starts envoy-like as a pod stand-in: in fresh PID, mount and UTS namespaces whose hostname
+     * is the pod's name, as the kubelet would run a sidecar (the network namespace stays ours, so
+     * it still serves on our loopback). Needs root.
+     */
+    public static EnvoyLikeProcess startInPod(Path binary, String podName) throws IOException {
+        return start(podWrapper(podName), binary);
+    }
+
+    /** The {@code unshare} command line that runs a program as {@link #startInPod} does. */
+    public static List<String> podWrapper(String podName) {
+        if (!podName.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            throw MeshdbgException.badInput("'" + podName + "' is not a valid pod name (lowercase letters, digits, '-', '.')");
+        }
+        return List.of("unshare", "--fork", "--pid", "--mount-proc", "--mount", "--uts", "sh", "-c",
+                "hostname " + podName + " && exec \"$0\" \"$@\"");
+    }
+
     public int port() {
         return port;
     }

@@ -117,8 +117,7 @@ class LocalTargetTest {
     }
 
     static List<String> unshare(String hostname) {
-        return List.of("unshare", "--fork", "--pid", "--mount-proc", "--mount", "--uts", "sh", "-c",
-                "hostname " + hostname + "; exec \"$0\" \"$@\"");
+        return EnvoyLikeProcess.podWrapper(hostname);
     }
 
     static void awaitRunning(EnvoyLikeProcess envoy) throws Exception {

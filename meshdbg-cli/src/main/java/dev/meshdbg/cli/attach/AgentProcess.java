@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * the terminal reaches only the CLI, which then asks the agent to detach; and a CLI killed with
  * SIGKILL leaves the agent guarding the target until the client leaves.
  */
-final class AgentProcess {
+public final class AgentProcess {
     static final String MAIN = "dev.meshdbg.agent.AgentMain";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +37,7 @@ final class AgentProcess {
     }
 
     /** Starts {@code setsid JAVA -cp CLASSPATH AgentMain ARGS}; events arrive on {@code events}, in order. */
-    static AgentProcess start(List<String> agentArgs, Consumer<JsonNode> events) {
+    public static AgentProcess start(List<String> agentArgs, Consumer<JsonNode> events) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
             command.add("setsid");
@@ -56,7 +56,7 @@ final class AgentProcess {
     }
 
     /** Runs {@code action} once the agent has ended and its events are relayed. */
-    void onExit(Runnable action) {
+    public void onExit(Runnable action) {
         process.onExit().thenRun(() -> {
             try {
                 reader.join(5000);
@@ -67,12 +67,12 @@ final class AgentProcess {
         });
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Asks the agent to detach and exit (SIGTERM), and waits until its last event is relayed. */
-    void stop() {
+    public void stop() {
         // SIGTERM through the handle: Process.destroy() would also close our end of the agent's
         // stdout, and its last events (detached, done) would be lost.
         process.toHandle().destroy();
@@ -84,7 +84,7 @@ final class AgentProcess {
     }
 
     /** Waits for the agent to end by itself and its events to be relayed; returns its exit code. */
-    int await() throws InterruptedException {
+    public int await() throws InterruptedException {
         int code = process.waitFor();
         reader.join(5000);
         return code;
@@ -99,7 +99,7 @@ final class AgentProcess {
         }
     }
 
-    synchronized String stderr() {
+    public synchronized String stderr() {
         return stderr.toString().strip();
     }
 

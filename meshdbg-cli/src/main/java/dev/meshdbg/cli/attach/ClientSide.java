@@ -55,7 +55,9 @@ final class ClientSide {
         session = new SessionSpec(debugger, ready.path("address").asText(), ready.path("port").asInt(), symbols, map,
                 List.of(), Path.of("/proc/" + hostPid + "/root"), "pid-" + hostPid);
         env = ClientEnvironment.detect(debugger);
-        configs = ClientConfigs.write(session, out, kind == ClientKind.VSCODE ? Path.of("") : null, env);
+        // The VSCode workspace is the source tree when given, so ${workspaceFolder} paths line up with the source map.
+        Path workspace = sourceRoot != null ? sourceRoot : Path.of("");
+        configs = ClientConfigs.write(session, out, kind == ClientKind.VSCODE ? workspace : null, env);
         ObjectNode paths = ready.putObject("configs");
         if (configs.lldbCommands() != null) {
             paths.put("lldb", configs.lldbCommands().toString());
