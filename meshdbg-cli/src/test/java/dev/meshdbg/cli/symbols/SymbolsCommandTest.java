@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meshdbg.cli.Main;
-import java.io.ByteArrayOutputStream;
+import dev.meshdbg.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +27,6 @@ class SymbolsCommandTest {
     static Path work;
     static Path program;
 
-    record Result(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void build() throws Exception {
@@ -42,25 +38,13 @@ class SymbolsCommandTest {
         program = work.resolve("envoy");
     }
 
-    static synchronized Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void inspectJsonFollowsTheSchema() throws IOException {
-        Result r = run("symbols", "inspect", "-o", "json", program.toString());
+        CliRun r = run("symbols", "inspect", "-o", "json", program.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("schemaVersion").asInt()).isEqualTo(1);
@@ -82,20 +66,20 @@ class SymbolsCommandTest {
 
     @Test
     void inspectTextAndStrippedBinary() throws Exception {
-        Result r = run("symbols", "inspect", program.toString());
+        CliRun r = run("symbols", "inspect", program.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("DWARF 5 (1 units)").contains("/proc/self/cwd");
         Path stripped = work.resolve("envoy.stripped");
         Process p = new ProcessBuilder("strip", "-o", stripped.toString(), program.toString()).inheritIO().start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
-        Result s = run("symbols", "inspect", stripped.toString());
+        CliRun s = run("symbols", "inspect", stripped.toString());
         assertThat(s.exit()).isZero();
         assertThat(s.out()).contains("no debug info");
     }
 
     @Test
     void sourcemapMapsProcSelfCwdToTheCheckout() throws IOException {
-        Result r = run("symbols", "sourcemap", "-o", "json", program.toString(), "--source-root", work.toString(),
+        CliRun r = run("symbols", "sourcemap", "-o", "json", program.toString(), "--source-root", work.toString(),
                 "--execution-root", work.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -108,7 +92,7 @@ class SymbolsCommandTest {
     void findListsOutputsAsJson() throws IOException {
         Path checkout = Files.createDirectories(work.resolve("checkout/bazel-bin/source/exe"));
         Files.copy(program, checkout.resolve("envoy-static"));
-        Result r = run("symbols", "find", "-o", "json", "--source-root", work.resolve("checkout").toString());
+        CliRun r = run("symbols", "find", "-o", "json", "--source-root", work.resolve("checkout").toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode builds = new ObjectMapper().readTree(r.out()).get("builds");
         assertThat(builds).hasSize(1);
@@ -140,14 +124,14 @@ class SymbolsCommandTest {
                     {"symbols", "inspect", c.getValue().toString()},
                     {"symbols", "inspect", "-o", "json", c.getValue().toString()},
                     {"symbols", "sourcemap", c.getValue().toString(), "--source-root", work.toString()}}) {
-                Result r = run(args);
+                CliRun r = run(args);
                 assertThat(r.exit()).as(c.getKey() + " " + String.join(" ", args)).isEqualTo(2);
                 assertThat(r.err().strip().lines().count()).as(c.getKey() + ": " + r.err()).isEqualTo(1);
                 assertThat(r.err()).startsWith("meshdbg: ").doesNotContain("Exception").doesNotContain("\tat ");
                 assertThat(r.out()).isEmpty();
             }
         }
-        Result noRoot = run("symbols", "sourcemap", program.toString(), "--source-root", work.resolve("nope").toString());
+        CliRun noRoot = run("symbols", "sourcemap", program.toString(), "--source-root", work.resolve("nope").toString());
         assertThat(noRoot.exit()).isEqualTo(2);
         assertThat(noRoot.err()).contains("not a directory");
     }
