@@ -4,10 +4,12 @@ import dev.meshdbg.client.gdb.GdbCommandFile;
 import dev.meshdbg.client.lldb.LldbCommandFile;
 import dev.meshdbg.client.vscode.LaunchJson;
 import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.symbols.sourcemap.SourceMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,7 +36,8 @@ public final class ClientConfigs {
      * Writes the configs. {@code workspaceDir} null skips launch.json. A launch.json that is not JSON
      * with comments is refused before anything is written.
      */
-    public static WrittenConfigs write(SessionSpec spec, Path outDir, Path workspaceDir, ClientEnvironment env) {
+    public static WrittenConfigs write(SessionSpec requested, Path outDir, Path workspaceDir, ClientEnvironment env) {
+        SessionSpec spec = withLocalSourceDirs(requested);
         Path launchJson = workspaceDir == null ? null : workspaceDir.toAbsolutePath().resolve(".vscode").resolve("launch.json");
         // Merge first: a launch.json we cannot read must leave every file as it was.
         String mergedLaunch = launchJson == null ? null : LaunchJson.merge(read(launchJson), launchJson, spec, workspaceDir.toAbsolutePath(), env);
@@ -52,6 +55,21 @@ public final class ClientConfigs {
         }
         return new WrittenConfigs(spec.debugger() == Debugger.LLDB ? lldb : null,
                 spec.debugger() == Debugger.GDB ? gdb : null, launchJson);
+    }
+
+    /**
+     * Keeps only the source-map entries whose local directory exists: lldb 19 rejects the whole
+     * {@code target.source-map} setting when one replacement is missing, and then every later
+     * command of the file, {@code gdb-remote} included, is skipped.
+     */
+    static SessionSpec withLocalSourceDirs(SessionSpec spec) {
+        List<SourceMap.Entry> existing = spec.sourceMap().entries().stream()
+                .filter(e -> Files.isDirectory(Path.of(e.localPath()))).toList();
+        if (existing.size() == spec.sourceMap().entries().size()) {
+            return spec;
+        }
+        return new SessionSpec(spec.debugger(), spec.host(), spec.port(), spec.symbols(), SourceMap.of(existing),
+                spec.execSearchPaths(), spec.sysroot(), spec.name());
     }
 
     private static String read(Path file) {

@@ -28,11 +28,6 @@ public final class LldbCommandFile {
         if (spec.symbols() != null) {
             out.append(targetCreate(spec)).append('\n');
         }
-        for (SourceMap.Entry e : spec.sourceMap().entries()) {
-            if (!existsLocally(e)) {
-                out.append("# Not mapped, ").append(e.localPath()).append(" does not exist here: ").append(e.remotePrefix()).append('\n');
-            }
-        }
         for (String command : targetCommands(spec)) {
             out.append(command).append('\n');
         }
@@ -68,17 +63,12 @@ public final class LldbCommandFile {
         return "target create --no-dependents " + LldbQuoting.arg(spec.symbols().toAbsolutePath().toString());
     }
 
-    /**
-     * Settings of the created target: the source map and where executables are searched. lldb 19
-     * rejects the whole {@code target.source-map} setting when one replacement directory does not
-     * exist, so only existing ones are set.
-     */
+    /** Settings of the created target: the source map and where executables are searched. */
     public static List<String> targetCommands(SessionSpec spec) {
         List<String> commands = new ArrayList<>();
-        List<SourceMap.Entry> existing = spec.sourceMap().entries().stream().filter(LldbCommandFile::existsLocally).toList();
-        if (!existing.isEmpty()) {
+        if (!spec.sourceMap().entries().isEmpty()) {
             StringBuilder map = new StringBuilder("settings set target.source-map");
-            for (SourceMap.Entry e : existing) {
+            for (SourceMap.Entry e : spec.sourceMap().entries()) {
                 map.append(' ').append(LldbQuoting.arg(e.remotePrefix())).append(' ').append(LldbQuoting.arg(e.localPath()));
             }
             commands.add(map.toString());
@@ -91,10 +81,6 @@ public final class LldbCommandFile {
             commands.add(paths.toString());
         }
         return commands;
-    }
-
-    private static boolean existsLocally(SourceMap.Entry e) {
-        return java.nio.file.Files.isDirectory(Path.of(e.localPath()));
     }
 
     /** Connects to the guard; the target stops there. */
