@@ -44,6 +44,7 @@ public final class ContainerWait {
                 }
                 ContainerStateTerminated t = status.getState().getTerminated();
                 if (t != null) {
+                    agentError(namespace, pod, container);
                     throw MeshdbgException.failure("the agent container " + container + " exited with code "
                             + t.getExitCode() + describe(t.getReason(), t.getMessage())
                             + "; see `kubectl logs -n " + namespace + " " + pod + " -c " + container + "`", null);
@@ -77,6 +78,31 @@ public final class ContainerWait {
         }
         ContainerStatus s = status(p, container);
         return s == null || s.getState() == null ? null : s.getState().getTerminated();
+    }
+
+    /** An agent that exits at once (bad arguments, Envoy not found) says why in its last error event. */
+    private void agentError(String namespace, String pod, String container) {
+        String log;
+        try {
+            log = client.pods().inNamespace(namespace).withName(pod).inContainer(container).getLog();
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (log == null) {
+            return;
+        }
+        AgentEvent error = null;
+        for (String line : log.split("\n")) {
+            AgentEvent e = AgentEvent.parse(line).orElse(null);
+            if (e != null && e.is(AgentEvents.ERROR)) {
+                error = e;
+            }
+        }
+        if (error != null) {
+            String message = "agent: " + error.text("message");
+            throw "BAD_INPUT".equals(error.text("kind")) ? MeshdbgException.badInput(message)
+                    : MeshdbgException.failure(message, null);
+        }
     }
 
     private static void failOnWaiting(ContainerStateWaiting w, String image, String container) {
