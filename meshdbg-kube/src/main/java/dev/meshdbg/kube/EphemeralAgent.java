@@ -59,10 +59,10 @@ public final class EphemeralAgent implements AgentHandle {
 
     private static MeshdbgException refused(KubernetesClientException e, String where) {
         String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        if (e.getCode() == 404 || e.getCode() == 415 || (e.getCode() == 422 && message != null
-                && message.toLowerCase(java.util.Locale.ROOT).contains("ephemeral"))) {
+        // 404: no such subresource (before 1.23, or the feature off); 422: the server refused the spec.
+        if (e.getCode() == 404 || e.getCode() == 415 || e.getCode() == 422) {
             return MeshdbgException.badInput("this cluster does not accept ephemeral containers (HTTP " + e.getCode()
-                    + "); use --mode node");
+                    + (message == null ? "" : ": " + KubeErrors.firstLine(message)) + "); use --mode node");
         }
         if (message != null && message.contains("PodSecurity")) {
             return MeshdbgException.badInput("Pod Security admission refused the agent container in " + where + ": "

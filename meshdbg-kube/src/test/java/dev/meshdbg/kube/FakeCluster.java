@@ -80,6 +80,12 @@ public final class FakeCluster implements AutoCloseable {
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
     }
 
+    /** Serves this exact pod on GET (an expectation over CRUD): for what the server would not store, like a deletionTimestamp. */
+    public void expectPod(Pod pod) {
+        server.expect().get().withPath("/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/"
+                + pod.getMetadata().getName()).andReturn(200, pod).always();
+    }
+
     public FakeAgent agent() {
         return api.agent;
     }
