@@ -9,19 +9,19 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A stand-in for the guard on 127.0.0.1: echoes every byte back and counts connections. */
-final class EchoGuard implements AutoCloseable {
+public final class EchoGuard implements AutoCloseable {
     private final ServerSocket server;
-    final AtomicInteger connections = new AtomicInteger();
+    public final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger disconnections = new AtomicInteger();
 
-    EchoGuard() throws IOException {
+    public EchoGuard() throws IOException {
         server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::accept, "test-echo-guard");
         t.setDaemon(true);
         t.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 

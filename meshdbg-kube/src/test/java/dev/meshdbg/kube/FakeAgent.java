@@ -7,15 +7,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * What the simulated kubelet does with an agent container: pull it or fail to, run it, print
  * these log lines (the agent's events), and exit when told to.
  */
-final class FakeAgent {
+public final class FakeAgent {
     /** A kubelet waiting reason (ErrImagePull, ...) instead of running; null runs it. */
     volatile String waitingReason;
     volatile String waitingMessage;
     final List<String> log = new CopyOnWriteArrayList<>();
     /** Set to mark the container terminated with this exit code. */
-    volatile Integer exitCode;
+    public volatile Integer exitCode;
 
-    static FakeAgent readyOn(int port) {
+    public static FakeAgent readyOn(int port) {
         FakeAgent a = new FakeAgent();
         a.log.add("{\"event\":\"resolved\",\"hostPid\":4242,\"innerPid\":17,\"exe\":\"/usr/local/bin/envoy\"}");
         a.log.add("Picked up JAVA_TOOL_OPTIONS: noise that is not an event");
@@ -24,14 +24,14 @@ final class FakeAgent {
         return a;
     }
 
-    static FakeAgent failingWith(String kind, String message) {
+    public static FakeAgent failingWith(String kind, String message) {
         FakeAgent a = new FakeAgent();
         a.log.add("{\"event\":\"error\",\"kind\":\"" + kind + "\",\"message\":\"" + message + "\"}");
         a.exitCode = 2;
         return a;
     }
 
-    static FakeAgent waiting(String reason, String message) {
+    public static FakeAgent waiting(String reason, String message) {
         FakeAgent a = new FakeAgent();
         a.waitingReason = reason;
         a.waitingMessage = message;
