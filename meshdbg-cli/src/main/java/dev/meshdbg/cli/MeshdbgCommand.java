@@ -13,6 +13,7 @@ import picocli.CommandLine.IVersionProvider;
         subcommands = {
             CompletionCommand.class,
             dev.meshdbg.cli.kube.KubeAttachCommand.class, dev.meshdbg.cli.kube.SidecarCommand.class, dev.meshdbg.cli.kube.CleanupCommand.class,
+            dev.meshdbg.cli.symbols.SymbolsCommand.class,
         })
 public final class MeshdbgCommand implements Runnable {
     @picocli.CommandLine.Spec
