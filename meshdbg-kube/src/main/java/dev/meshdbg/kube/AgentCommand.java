@@ -1,6 +1,10 @@
 package dev.meshdbg.kube;
 
+import dev.meshdbg.symbols.BuildId;
+import dev.meshdbg.symbols.elf.ElfFile;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +13,26 @@ import java.util.List;
  * Envoy by name; node mode runs with the host's PIDs and finds it by the sidecar's container id.
  */
 public record AgentCommand(String executable, String debugger, Integer port, Duration maxPause,
-                           Duration idleTimeout, String processName) {
+                           Duration idleTimeout, String processName, String symbolsBuildId, String symbolsCodeHash,
+                           boolean ignoreBuildIdMismatch) {
+
+    public AgentCommand(String executable, String debugger, Integer port, Duration maxPause, Duration idleTimeout,
+                        String processName) {
+        this(executable, debugger, port, maxPause, idleTimeout, processName, null, null, false);
+    }
+
+    /**
+     * The agent refuses to attach unless the running Envoy matches these local symbols: by build-id,
+     * or for a binary without one by the hash of its loadable code.
+     */
+    public AgentCommand withSymbols(Path symbols, boolean ignoreMismatch) {
+        try (ElfFile elf = ElfFile.open(symbols)) {
+            var buildId = elf.buildId();
+            String codeHash = buildId.isPresent() ? null : HexFormat.of().formatHex(elf.loadableCodeHash());
+            return new AgentCommand(executable, debugger, port, maxPause, idleTimeout, processName,
+                    buildId.map(BuildId::hex).orElse(null), codeHash, ignoreMismatch);
+        }
+    }
 
     public static AgentCommand defaults() {
         return new AgentCommand(AgentEvents.DEFAULT_AGENT_COMMAND, "gdb", null, null, Duration.ofMinutes(15), "envoy");
@@ -44,6 +67,17 @@ public record AgentCommand(String executable, String debugger, Integer port, Dur
         if (maxPause != null) {
             args.add("--max-pause");
             args.add(format(maxPause));
+        }
+        if (symbolsBuildId != null) {
+            args.add("--symbols-build-id");
+            args.add(symbolsBuildId);
+        }
+        if (symbolsCodeHash != null) {
+            args.add("--symbols-code-hash");
+            args.add(symbolsCodeHash);
+        }
+        if (ignoreBuildIdMismatch) {
+            args.add("--ignore-build-id-mismatch");
         }
         if (idleTimeout != null) {
             args.add("--idle-timeout");

@@ -24,6 +24,23 @@ class ParsingTest {
     }
 
     @Test
+    void symbolsBecomeTheAgentsBuildIdCheck(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path runtime = java.nio.file.Path.of(ProcessHandle.current().info().command().orElseThrow());
+        var buildId = dev.meshdbg.symbols.elf.ElfFile.open(runtime).buildId();
+        AgentCommand agent = AgentCommand.defaults().withSymbols(runtime, false);
+        if (buildId.isPresent()) {
+            assertThat(agent.argsForProcessName()).containsSubsequence("--symbols-build-id", buildId.get().hex())
+                    .doesNotContain("--symbols-code-hash", "--ignore-build-id-mismatch");
+        } else {
+            assertThat(agent.argsForProcessName()).contains("--symbols-code-hash");
+        }
+        assertThat(AgentCommand.defaults().withSymbols(runtime, true).argsForContainer("abc"))
+                .contains("--ignore-build-id-mismatch").endsWith("--container", "abc");
+        java.nio.file.Path text = java.nio.file.Files.writeString(dir.resolve("envoy"), "not an ELF file");
+        assertThatThrownBy(() -> AgentCommand.defaults().withSymbols(text, false)).isInstanceOf(MeshdbgException.class);
+    }
+
+    @Test
     void agentEvents() {
         var ready = AgentEvent.parse("{\"event\":\"ready\",\"address\":\"127.0.0.1\",\"port\":40123,\"debugger\":\"lldb\","
                 + "\"hostPid\":900,\"innerPid\":17,\"buildId\":\"0badc0de\"}").orElseThrow();

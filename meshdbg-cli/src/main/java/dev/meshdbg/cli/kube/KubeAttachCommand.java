@@ -100,6 +100,10 @@ public final class KubeAttachCommand implements Callable<Integer> {
     @Option(names = "--symbols", paramLabel = "FILE", description = "Local Envoy with debug info, for the debugger.")
     Path symbols;
 
+    @Option(names = "--ignore-build-id-mismatch",
+            description = "Attach even when the running Envoy's build-id differs from --symbols.")
+    boolean ignoreBuildIdMismatch;
+
     @Option(names = "--source-root", paramLabel = "DIR", description = "Envoy source tree, for the source map.")
     Path sourceRoot;
 
@@ -123,8 +127,11 @@ public final class KubeAttachCommand implements Callable<Integer> {
         }
         TargetRef ref = target == null ? null : TargetRef.parse(target);
         var handler = clientSteps.handler(new ClientStep.Request(client, symbols, sourceRoot, out, debugger.name()));
-        AttachOptions options = new AttachOptions(ref, podSelector, container, mode, image, agentNamespace,
-                new AgentCommand(agentCommand, debugger.name(), agentPort, maxPause, idleTimeout, process),
+        AgentCommand agent = new AgentCommand(agentCommand, debugger.name(), agentPort, maxPause, idleTimeout, process);
+        if (symbols != null) {
+            agent = agent.withSymbols(symbols, ignoreBuildIdMismatch); // the agent checks them against the running Envoy
+        }
+        AttachOptions options = new AttachOptions(ref, podSelector, container, mode, image, agentNamespace, agent,
                 localPort, timeout, nodePodDeadline);
         try (KubernetesClient k8s = kube.connect()) {
             KubeSession session = new KubeSession(k8s, options,
