@@ -59,6 +59,11 @@ public final class PortForwarder implements AutoCloseable {
         return new LocalEndpoint(loopback.getHostAddress(), localPort);
     }
 
+    /** The forward in use now: replaced by the watchdog when it dies. */
+    LocalPortForward current() {
+        return forward;
+    }
+
     private LocalPortForward bind() {
         try {
             return client.pods().inNamespace(namespace).withName(pod).portForward(remotePort, loopback, localPort);

@@ -108,6 +108,7 @@ final class PortForwardRelay {
 
     /** Cuts every open stream on the server's side. */
     void dropAll() {
+        open.forEach(ws -> ws.close(1011, "dropped by test")); // abnormal close first, as a broken connection
         for (Socket s : sockets) {
             try {
                 s.close();
@@ -115,7 +116,6 @@ final class PortForwardRelay {
                 // gone
             }
         }
-        open.forEach(ws -> ws.close(1011, "dropped by test"));
     }
 
     int openStreams() {
