@@ -28,6 +28,11 @@ public final class KubeConnection {
                 }
                 config = Config.fromKubeconfig(context, kubeconfig.toFile());
             } else {
+                boolean anyKubeconfig = Config.getKubeconfigFilenames().stream().anyMatch(f -> Files.isReadable(Path.of(f)));
+                if (!anyKubeconfig && System.getenv("KUBERNETES_SERVICE_HOST") == null) {
+                    throw MeshdbgException.badInput("no kubeconfig found at " + describe(null)
+                            + " and not running in a cluster: pass --kubeconfig or set KUBECONFIG");
+                }
                 config = Config.autoConfigure(context);
             }
         } catch (MeshdbgException e) {

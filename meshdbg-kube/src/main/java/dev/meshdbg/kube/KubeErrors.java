@@ -35,7 +35,7 @@ public final class KubeErrors {
         if (code == 401) {
             return MeshdbgException.badInput("unauthorized: cannot " + action + "; log in to the cluster again");
         }
-        if (code == 0) {
+        if (code <= 0) {
             return MeshdbgException.failure("cannot reach the Kubernetes API server to " + action + ": "
                     + firstLine(rootMessage(e)), e);
         }
@@ -55,6 +55,6 @@ public final class KubeErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() != null ? root.getMessage() : root.toString();
+        return root.getMessage() != null ? root.getMessage() : "connection failed (" + root.getClass().getSimpleName() + ")";
     }
 }

@@ -23,6 +23,8 @@ public final class KubeSession implements AutoCloseable {
     /** Undo steps, newest first; each runs once even if another fails. */
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether anything was changed in the cluster: only then is there an end to report. */
+    private boolean changed;
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final Object lock = new Object();
     private Function<List<Pod>, Pod> chooser;
@@ -106,6 +108,7 @@ public final class KubeSession implements AutoCloseable {
         synchronized (lock) {
             if (!closed.get()) {
                 undo.push(undoStep);
+                changed = true;
                 return;
             }
         }
@@ -130,6 +133,9 @@ public final class KubeSession implements AutoCloseable {
                 }
             }
             ended.complete("session closed");
+            if (!changed) {
+                return; // refused before any change: the error says it all
+            }
             listener.ended(first == null ? "session ended; nothing left behind" : "session ended with cleanup errors");
         }
     }

@@ -17,6 +17,10 @@ public final class KubeOptions {
     Path kubeconfig;
 
     public KubernetesClient connect() {
+        // fabric8 logs through SLF4J; with no binding SLF4J itself warns on stderr at every run.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         return KubeConnection.connect(kubeconfig, context, namespace);
     }
 }
