@@ -1,0 +1,288 @@
+package dev.meshdbg.agent.guard;
+
+import dev.meshdbg.agent.rsp.Packet;
+import dev.meshdbg.agent.rsp.RspChannel;
+import dev.meshdbg.agent.server.DebugServer;
+import dev.meshdbg.errors.MeshdbgException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One client's session: attaches the debug server when the client first speaks, relays both ways
+ * while watching the conversation ({@link TargetState}), and whatever way it ends — detach, EOF,
+ * reset, kill, max pause, shutdown — leaves the target detached, without the client's
+ * breakpoints, and running. Two threads: this one reads the client, another reads the server.
+ */
+final class Session {
+    /** Put in the reply queue when the server's stream ends; compared by identity. */
+    static final Packet SERVER_GONE = Packet.of("");
+
+    private final Socket socket;
+    private final RspChannel client;
+    private final String peer;
+    private final Guard.Config config;
+    private final Supplier<DebugServer> servers;
+    private final GuardListener listener;
+    private final Consumer<Session> onEnd;
+
+    private final Object lock = new Object();
+    private final TargetState state = new TargetState();
+    private final BlockingQueue<Packet> takeoverReplies = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private boolean takenOver;
+    private boolean ending;
+    private boolean ended;
+    private DebugServer server;
+    private RspChannel serverLink;
+
+    Session(Socket socket, Guard.Config config, Supplier<DebugServer> servers, GuardListener listener,
+            Consumer<Session> onEnd) throws IOException {
+        this.socket = socket;
+        this.client = Sockets.channel(socket);
+        this.peer = Sockets.peer(socket);
+        this.config = config;
+        this.servers = servers;
+        this.listener = listener;
+        this.onEnd = onEnd;
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    void start() {
+        Sockets.daemon("guard-client " + peer, this::readClient);
+    }
+
+    private void readClient() {
+        String reason = "the debugger closed the connection";
+        try {
+            for (Packet p; (p = client.receive()) != null; ) {
+                if (!fromClient(p)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            reason = "the connection to the debugger broke (" + e.getMessage() + ")";
+        } catch (MeshdbgException e) {
+            listener.error(e);
+            reason = e.getMessage();
+        } catch (RuntimeException e) {
+            listener.error(MeshdbgException.failure("guard relay failed: " + e, e));
+            reason = "guard relay failed";
+        }
+        end(reason, null);
+    }
+
+    /** Handles one unit from the client; false when the session is over. */
+    private boolean fromClient(Packet p) throws IOException {
+        if (p.type() == Packet.Type.INTERRUPT) {
+            RspChannel link = serverLink;
+            if (link != null && !isTakenOver()) {
+                link.sendInterrupt();
+            }
+            return true;
+        }
+        if (!p.isPacket()) {
+            return true;
+        }
+        String text = p.text();
+        if (text.equals("QStartNoAckMode")) {
+            // Each leg negotiates its own ack mode; the server leg did so when it was attached.
+            client.send("OK");
+            client.noAck(true);
+            return true;
+        }
+        if (serverLink == null && !attach(text)) {
+            return false;
+        }
+        if (TargetState.isKill(text) && !config.allowKill()) {
+            String reply = text.equals("k") ? "X09" : "OK";
+            end("the debugger sent kill (" + text + "); detached instead (--allow-kill to kill)", reply);
+            return false;
+        }
+        if (text.startsWith("D") && state.breakpoints().size() > 0) {
+            removeBreakpointsBeforeClientDetach();
+        }
+        synchronized (lock) {
+            if (takenOver) {
+                return true;
+            }
+            state.clientSent(p);
+        }
+        serverLink.send(p);
+        return true;
+    }
+
+    /** Starts the debug server for this client, unless it pairs with the other kind of server. */
+    private boolean attach(String firstPacket) throws IOException {
+        Optional<String> mismatch = Debuggers.mismatch(firstPacket, config.kind());
+        if (mismatch.isPresent()) {
+            listener.refused(peer, mismatch.get());
+            Sockets.refuse(client, socket, "meshdbg: " + mismatch.get());
+            markEnded();
+            return false;
+        }
+        DebugServer started = servers.get();
+        InetSocketAddress address;
+        try {
+            address = started.start();
+        } catch (MeshdbgException e) {
+            listener.error(e);
+            Sockets.refuse(client, socket, "meshdbg: " + e.getMessage());
+            markEnded();
+            return false;
+        }
+        RspChannel link = Sockets.channel(Sockets.connect(address));
+        link.send("QStartNoAckMode");
+        Packet reply = link.receive();
+        link.noAck(reply != null && reply.text().equals("OK"));
+        synchronized (lock) {
+            server = started;
+            serverLink = link;
+            state.attached();
+        }
+        Sockets.daemon("guard-server " + peer, () -> readServer(link));
+        listener.attached(address);
+        return true;
+    }
+
+    private void readServer(RspChannel link) {
+        try {
+            for (Packet p; (p = link.receive()) != null; ) {
+                synchronized (lock) {
+                    if (takenOver) {
+                        takeoverReplies.add(p);
+                        continue;
+                    }
+                    state.serverSent(p);
+                }
+                client.send(p);
+            }
+        } catch (IOException e) {
+            // Treated like the end of the stream below.
+        }
+        takeoverReplies.add(SERVER_GONE);
+        if (!isTakenOver()) {
+            end("the debug server exited", null);
+        }
+    }
+
+    /** gdb and lldb remove their breakpoints before {@code D}; this makes sure of it, for lldb-server. */
+    private void removeBreakpointsBeforeClientDetach() throws IOException {
+        synchronized (lock) {
+            if (takenOver || state.running() || state.pending() != null) {
+                return;
+            }
+            takenOver = true;
+        }
+        try {
+            new Takeover(serverLink, takeoverReplies, state).removeBreakpoints();
+        } finally {
+            synchronized (lock) {
+                takenOver = false;
+            }
+        }
+    }
+
+    /** Detaches a target stopped for longer than the limit, telling the client first. */
+    void checkMaxPause(java.time.Duration maxPause) {
+        long stopped;
+        synchronized (lock) {
+            if (ending || ended || takenOver || serverLink == null) {
+                return;
+            }
+            stopped = state.stoppedNanos();
+        }
+        if (stopped > maxPause.toNanos()) {
+            end("the target was stopped for longer than --max-pause " + Guard.describe(maxPause),
+                    Takeover.consoleText("meshdbg: the target was stopped for longer than " + Guard.describe(maxPause)
+                            + " (--max-pause); detaching so it keeps serving. Reconnect to debug again.\n"));
+        }
+    }
+
+    /**
+     * Ends the session once, from whichever thread notices first: sends {@code clientReply} (if
+     * any) after making the target safe, detaches if the client did not, stops the server.
+     */
+    void end(String reason, String clientReply) {
+        synchronized (lock) {
+            if (ended || ending) {
+                return;
+            }
+            ending = true;
+            takenOver = true;
+        }
+        if (clientReply != null && clientReply.startsWith("O")) {
+            Sockets.sendQuietly(client, clientReply);
+        }
+        detachForClient(reason);
+        if (clientReply != null && !clientReply.startsWith("O")) {
+            Sockets.sendQuietly(client, clientReply);
+        }
+        Sockets.closeGracefully(socket);
+        listener.clientDisconnected(reason);
+        markEnded();
+    }
+
+    private void detachForClient(String reason) {
+        DebugServer s;
+        RspChannel link;
+        synchronized (lock) {
+            s = server;
+            link = serverLink;
+        }
+        if (s == null) {
+            return;
+        }
+        try {
+            if (!state.detachedByClient()) {
+                boolean gdbserver = config.kind() == DebugServer.Kind.GDBSERVER;
+                int removed = new Takeover(link, takeoverReplies, state).detach(gdbserver, s.spec().pid());
+                if (removed >= 0) {
+                    listener.detached(reason, removed);
+                }
+            } else {
+                listener.detached("the debugger detached", 0);
+            }
+        } catch (IOException e) {
+            listener.error(MeshdbgException.failure("could not detach cleanly (" + e.getMessage()
+                    + "); stopping the debug server so the kernel detaches"
+                    + (state.breakpoints().size() > 0 ? " (" + state.breakpoints().size()
+                            + " breakpoint(s) may be left in the target)" : ""), e));
+        } finally {
+            link.close();
+            s.close();
+        }
+    }
+
+    private boolean isTakenOver() {
+        synchronized (lock) {
+            return takenOver;
+        }
+    }
+
+    private void markEnded() {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            takenOver = true;
+        }
+        Sockets.closeGracefully(socket);
+        finished.countDown();
+        onEnd.accept(this);
+    }
+
+    /** Waits until the session has ended (the target is detached), at most the given time. */
+    boolean awaitEnd(java.time.Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

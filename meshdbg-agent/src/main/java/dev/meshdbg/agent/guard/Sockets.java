@@ -1,0 +1,93 @@
+package dev.meshdbg.agent.guard;
+
+import dev.meshdbg.agent.rsp.Packet;
+import dev.meshdbg.agent.rsp.RspChannel;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+
+/** Socket chores of the guard: channels, peers, polite refusals and closes. */
+final class Sockets {
+    private static final int BUFFER = 1 << 16;
+
+    private Sockets() {
+    }
+
+    static RspChannel channel(Socket socket) throws IOException {
+        socket.setTcpNoDelay(true);
+        return new RspChannel(new BufferedInputStream(socket.getInputStream(), BUFFER),
+                new BufferedOutputStream(socket.getOutputStream(), BUFFER), socket);
+    }
+
+    static Socket connect(InetSocketAddress address) throws IOException {
+        Socket s = new Socket();
+        s.connect(address, 5000);
+        return s;
+    }
+
+    static String peer(Socket socket) {
+        SocketAddress a = socket.getRemoteSocketAddress();
+        if (a instanceof InetSocketAddress i) {
+            return i.getAddress().getHostAddress() + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    static void daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Turns a client away with a message it shows: answers its handshake until it asks for
+     * something real, then replies {@code E.message} and closes.
+     */
+    static void refuse(RspChannel client, Socket socket, String message) {
+        try {
+            client.send(Packet.of("E." + message.replace('#', ' ').replace('$', ' ')));
+        } catch (IOException ignored) {
+            // It left already.
+        }
+        closeGracefully(socket);
+    }
+
+    static void sendQuietly(RspChannel channel, String text) {
+        try {
+            channel.send(text);
+        } catch (IOException ignored) {
+            // The client is gone; nothing to tell.
+        }
+    }
+
+    /**
+     * Half-closes, then drains what the peer still sends before closing: closing a socket with
+     * unread input resets the connection, and a reset can discard the last reply in flight.
+     */
+    static void closeGracefully(Socket socket) {
+        if (socket.isClosed()) {
+            return;
+        }
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(1000);
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[4096];
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (in.read(buf) >= 0 && System.nanoTime() < deadline) {
+                // Discard: the session is over.
+            }
+        } catch (IOException ignored) {
+            // Reset or timeout: close anyway.
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Nothing left to do.
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.meshdbg.agent.guard;
+
+import dev.meshdbg.agent.rsp.Packet;
+import dev.meshdbg.agent.rsp.RspChannel;
+import dev.meshdbg.agent.rsp.Rsp;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The guard speaking to the debug server on its own, once the client no longer does: finish the
+ * client's last command, stop a running target (0x03, then wait for the stop reply), remove the
+ * client's breakpoints and watchpoints, detach. Replies arrive through {@code replies}, fed by
+ * the session's server reader while the session is taken over.
+ */
+final class Takeover {
+    private static final long REPLY_SECONDS = 5;
+    /** gdbserver passes the signal that stopped a thread on detach unless told otherwise; never SIGINT or SIGTRAP. */
+    private static final String PROGRAM_SIGNALS_BUT_INT_AND_TRAP = programSignals();
+
+    private final RspChannel server;
+    private final BlockingQueue<Packet> replies;
+    private final TargetState state;
+
+    Takeover(RspChannel server, BlockingQueue<Packet> replies, TargetState state) {
+        this.server = server;
+        this.replies = replies;
+        this.state = state;
+    }
+
+    /**
+     * Stops the target if it runs, removes the client's breakpoints and detaches. Returns how many
+     * breakpoints it removed, or -1 when the target exited meanwhile (nothing to detach from).
+     */
+    int detach(boolean gdbserver, long pid) throws IOException {
+        String pending = state.pending();
+        if (pending != null && !state.running()) {
+            // The client left in the middle of a command: let the server finish answering it.
+            poll(2);
+        }
+        boolean interrupted = false;
+        if (state.running()) {
+            server.sendInterrupt();
+            String reply;
+            do {
+                reply = await("the stop reply after an interrupt");
+            } while (!TargetState.isStopReply(reply));
+            state.stopped(reply);
+            interrupted = true;
+        }
+        if (state.exited()) {
+            return -1;
+        }
+        if (interrupted && gdbserver) {
+            // gdbserver stopped the target with SIGINT and would deliver it on detach.
+            request(PROGRAM_SIGNALS_BUT_INT_AND_TRAP);
+        }
+        int removed = removeBreakpoints();
+        String packet = state.multiprocess() ? "D;" + Long.toHexString(pid) : "D";
+        String reply = request(packet);
+        if (!reply.equals("OK")) {
+            throw new IOException("the debug server answered " + shorten(reply) + " to " + packet);
+        }
+        return removed;
+    }
+
+    /** Removes every breakpoint the client left in; returns how many the server confirmed. */
+    int removeBreakpoints() throws IOException {
+        int removed = 0;
+        for (Breakpoints.Breakpoint b : state.breakpoints().all()) {
+            String reply = request(b.removePacket());
+            if (reply.equals("OK")) {
+                removed++;
+            }
+            state.breakpoints().removed(b);
+        }
+        return removed;
+    }
+
+    private String request(String command) throws IOException {
+        replies.clear();
+        server.send(command);
+        String reply;
+        do {
+            reply = await("a reply to " + shorten(command));
+        } while (TargetState.isConsoleOutput(reply));
+        return reply;
+    }
+
+    private String await(String what) throws IOException {
+        Packet p = poll(REPLY_SECONDS);
+        if (p == null) {
+            throw new IOException("the debug server sent no " + what + " within " + REPLY_SECONDS + " s");
+        }
+        if (p == Session.SERVER_GONE) {
+            throw new IOException("the debug server closed the connection while waiting for " + what);
+        }
+        return p.text();
+    }
+
+    private Packet poll(long seconds) throws IOException {
+        try {
+            return replies.poll(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the debug server", e);
+        }
+    }
+
+    private static String shorten(String packet) {
+        return packet.length() > 40 ? packet.substring(0, 40) + "..." : packet;
+    }
+
+    private static String programSignals() {
+        StringBuilder sb = new StringBuilder("QProgramSignals:");
+        for (int signal = 0; signal < 0x98; signal++) {
+            if (signal != 2 && signal != 5) {
+                sb.append(Integer.toHexString(signal)).append(';');
+            }
+        }
+        return sb.toString();
+    }
+
+    static String consoleText(String message) {
+        return "O" + Rsp.hex(message);
+    }
+}

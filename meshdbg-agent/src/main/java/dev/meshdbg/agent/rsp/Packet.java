@@ -1,0 +1,106 @@
+package dev.meshdbg.agent.rsp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One unit read from a gdb-remote stream: a {@code $} packet, a {@code %} notification, an ack,
+ * a nack, or the out-of-band interrupt byte. A packet keeps its body exactly as it was on the
+ * wire (escaped, maybe run-length encoded) so a relay can forward it byte for byte.
+ */
+public final class Packet {
+    public enum Type { PACKET, NOTIFICATION, ACK, NACK, INTERRUPT }
+
+    public static final Packet ACK = new Packet(Type.ACK, new byte[0], true);
+    public static final Packet NACK = new Packet(Type.NACK, new byte[0], true);
+    public static final Packet INTERRUPT = new Packet(Type.INTERRUPT, new byte[0], true);
+
+    private final Type type;
+    private final byte[] wire;
+    private final boolean checksumOk;
+    private String text;
+
+    Packet(Type type, byte[] wire, boolean checksumOk) {
+        this.type = type;
+        this.wire = wire;
+        this.checksumOk = checksumOk;
+    }
+
+    /** A packet whose body is the given text, escaped for the wire. */
+    public static Packet of(String text) {
+        return new Packet(Type.PACKET, Rsp.escape(text.getBytes(StandardCharsets.ISO_8859_1)), true);
+    }
+
+    public static Packet notification(String text) {
+        return new Packet(Type.NOTIFICATION, Rsp.escape(text.getBytes(StandardCharsets.ISO_8859_1)), true);
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public boolean isPacket() {
+        return type == Type.PACKET;
+    }
+
+    /** False when the checksum did not match the body; the receiver answers with a nack. */
+    public boolean checksumOk() {
+        return checksumOk;
+    }
+
+    /** The body as sent: escaped and possibly run-length encoded. */
+    public byte[] wire() {
+        return wire.clone();
+    }
+
+    /** The decoded body as ISO-8859-1 text, so binary bytes survive one to one. */
+    public String text() {
+        if (text == null) {
+            text = new String(Rsp.decode(wire), StandardCharsets.ISO_8859_1);
+        }
+        return text;
+    }
+
+    /** The bytes to put on a stream for this unit. */
+    public byte[] frame() {
+        switch (type) {
+            case ACK: return new byte[] {'+'};
+            case NACK: return new byte[] {'-'};
+            case INTERRUPT: return new byte[] {Rsp.INTERRUPT};
+            case NOTIFICATION: return Rsp.frame('%', wire);
+            default: return Rsp.frame('$', wire);
+        }
+    }
+
+    public boolean startsWith(String prefix) {
+        return text().startsWith(prefix);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Packet p && p.type == type && Arrays.equals(p.wire, wire);
+    }
+
+    @Override
+    public int hashCode() {
+        return type.hashCode() * 31 + Arrays.hashCode(wire);
+    }
+
+    /** Short, printable form for logs and messages. */
+    @Override
+    public String toString() {
+        switch (type) {
+            case ACK: return "+";
+            case NACK: return "-";
+            case INTERRUPT: return "^C";
+            default:
+                String t = text();
+                StringBuilder sb = new StringBuilder(type == Type.NOTIFICATION ? "%" : "$");
+                for (int i = 0; i < Math.min(t.length(), 80); i++) {
+                    char c = t.charAt(i);
+                    sb.append(c >= 0x20 && c < 0x7f ? c : '.');
+                }
+                return t.length() > 80 ? sb.append("...").toString() : sb.toString();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.meshdbg.agent.server;
+
+import dev.meshdbg.errors.MeshdbgException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A gdbserver or lldb-server attached to one process and listening on a private loopback port
+ * that only the guard connects to. Single use: {@link #start()} once, {@link #close()} once.
+ * The server learns its port from the kernel (port 0) and reports it: gdbserver prints
+ * "Listening on port N" on stderr, lldb-server writes the port to the file descriptor given
+ * with {@code --pipe} (here its stdout).
+ */
+public final class DebugServer implements AutoCloseable {
+    private static final long START_TIMEOUT_SECONDS = 20;
+
+    /** Which server; the client must speak the same dialect (lldb with lldb-server, gdb with gdbserver). */
+    public enum Kind {
+        GDBSERVER("gdbserver", "gdb"), LLDB_SERVER("lldb-server", "lldb");
+
+        private final String serverName;
+        private final String clientName;
+
+        Kind(String serverName, String clientName) {
+            this.serverName = serverName;
+            this.clientName = clientName;
+        }
+
+        /** {@code gdbserver} or {@code lldb-server}. */
+        public String serverName() {
+            return serverName;
+        }
+
+        /** The debugger that pairs with this server: {@code gdb} or {@code lldb}. */
+        public String clientName() {
+            return clientName;
+        }
+    }
+
+    /**
+     * What to run: {@code commandPrefix} enters the target's namespaces (e.g. {@code nsenter -t
+     * HOSTPID -m -p -u --}; empty when local), {@code binary} is the server's path as seen there,
+     * {@code pid} the target's pid as seen in its own PID namespace.
+     */
+    public record Spec(Kind kind, List<String> commandPrefix, String binary, long pid) {
+        public Spec {
+            Objects.requireNonNull(kind, "kind");
+            commandPrefix = List.copyOf(commandPrefix);
+            Objects.requireNonNull(binary, "binary");
+            if (pid <= 0) {
+                throw MeshdbgException.badInput("not a process id: " + pid);
+            }
+        }
+
+        /** The full command line that attaches and listens on a kernel-chosen loopback port. */
+        public List<String> command() {
+            List<String> command = new ArrayList<>(commandPrefix);
+            command.add(binary);
+            if (kind == Kind.GDBSERVER) {
+                command.addAll(List.of("--once", "--attach", "127.0.0.1:0", Long.toString(pid)));
+            } else {
+                command.addAll(List.of("gdbserver", "--attach", Long.toString(pid), "--pipe", "1", "127.0.0.1:0"));
+            }
+            return command;
+        }
+    }
+
+    private final Spec spec;
+    private Process process;
+    private InetSocketAddress address;
+    private ServerOutput output;
+
+    public DebugServer(Spec spec) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    /**
+     * Starts the server, which attaches (stopping the target) and then listens; returns once it
+     * listens. Throws with the server's own words when it is missing, cannot attach or exits.
+     */
+    public synchronized InetSocketAddress start() {
+        if (process != null) {
+            throw new IllegalStateException("a DebugServer starts once");
+        }
+        if (spec.commandPrefix().isEmpty() && !Files.isExecutable(Path.of(spec.binary()))) {
+            throw missing(null);
+        }
+        try {
+            process = new ProcessBuilder(spec.command()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        } catch (IOException e) {
+            throw missing(e);
+        }
+        output = new ServerOutput(process);
+        CompletableFuture<Integer> port = spec.kind() == Kind.GDBSERVER
+                ? output.portFromStderr()
+                : output.portFromStdout();
+        try {
+            address = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            return address;
+        } catch (ExecutionException | TimeoutException e) {
+            String said = output.awaitText(2);
+            close();
+            throw failed(said, e instanceof TimeoutException);
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw MeshdbgException.failure("interrupted while starting " + spec.kind().serverName(), e);
+        }
+    }
+
+    /** Where the server listens; null before {@link #start()}. */
+    public synchronized InetSocketAddress address() {
+        return address;
+    }
+
+    /** The pid of the started command (the namespace-entering wrapper when there is a prefix). */
+    public synchronized long processId() {
+        return process == null ? -1 : process.pid();
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Everything the server wrote to stderr so far (its diagnostics). */
+    public synchronized String diagnostics() {
+        return output == null ? "" : output.text();
+    }
+
+    /**
+     * Kills the server and every process it started. After a clean detach this only reaps it;
+     * without one, the kernel detaches on the server's death and the target resumes.
+     */
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        ProcessTree.kill(process.toHandle());
+    }
+
+    private MeshdbgException missing(Throwable cause) {
+        String name = spec.kind().serverName();
+        return MeshdbgException.failure(name + " not found at " + spec.binary()
+                + (spec.commandPrefix().isEmpty() ? "" : " in the target's namespaces")
+                + ": install " + (spec.kind() == Kind.GDBSERVER ? "gdbserver" : "lldb (it ships lldb-server)")
+                + " or give the path of one", cause);
+    }
+
+    private MeshdbgException failed(String said, boolean timedOut) {
+        String name = spec.kind().serverName();
+        String words = said.isBlank() ? "no output" : said.strip().replaceAll("\\s*\\n\\s*", "; ");
+        if (words.contains("No such file or directory") && words.contains(spec.binary())) {
+            return missing(null);
+        }
+        if (words.contains("Operation not permitted") || words.contains("not permitted")) {
+            return MeshdbgException.failure(name + " cannot attach to pid " + spec.pid()
+                    + ": ptrace not permitted (" + PtraceScope.describe()
+                    + "; run as root or with CAP_SYS_PTRACE): " + words, null);
+        }
+        if (timedOut) {
+            return MeshdbgException.failure(name + " did not report a port within " + START_TIMEOUT_SECONDS
+                    + " s: " + words, null);
+        }
+        return MeshdbgException.failure(name + " exited before listening (attach to pid " + spec.pid()
+                + " failed): " + words, null);
+    }
+}
