@@ -30,7 +30,7 @@ fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 
 finish() {
   local code=$?
-  [[ -n "$ATTACH_PID" ]] && kill -INT "$ATTACH_PID" 2>/dev/null && wait "$ATTACH_PID" 2>/dev/null || true
+  [[ -n "$ATTACH_PID" ]] && kill -TERM "$ATTACH_PID" 2>/dev/null && wait "$ATTACH_PID" 2>/dev/null || true
   if [[ "${KEEP:-0}" != 1 ]]; then
     kind delete cluster --name "$CLUSTER" >/dev/null 2>&1 || true
     docker rm -f "$REG_NAME" >/dev/null 2>&1 || true
@@ -141,7 +141,7 @@ attach() {
 }
 
 detach() {
-  kill -INT "$ATTACH_PID"
+  kill -TERM "$ATTACH_PID"  # a background job of a script ignores SIGINT; TERM ends it the same orderly way
   wait "$ATTACH_PID" || true
   ATTACH_PID=
   jq -e 'select(.event=="done")' "$WORK/events.jsonl" >/dev/null || fail "meshdbg did not report the end of the session"

@@ -34,7 +34,12 @@ public interface ClientStep {
     private static void runDebugger(List<String> command) throws Exception {
         // Ctrl-C belongs to the debugger (it interrupts Envoy through the guard), not to us.
         var ignore = new sun.misc.Signal("INT");
-        var previous = sun.misc.Signal.handle(ignore, sig -> { });
+        sun.misc.SignalHandler previous;
+        try {
+            previous = sun.misc.Signal.handle(ignore, sig -> { });
+        } catch (IllegalArgumentException alreadyIgnored) {
+            previous = null;
+        }
         try {
             Process p = new ProcessBuilder(command).inheritIO().start();
             p.waitFor();
@@ -42,7 +47,9 @@ public interface ClientStep {
             throw MeshdbgException.badInput("cannot run " + command.get(0) + ": " + e.getMessage()
                     + "; install it or use --client none");
         } finally {
-            sun.misc.Signal.handle(ignore, previous);
+            if (previous != null) {
+                sun.misc.Signal.handle(ignore, previous);
+            }
         }
     }
 }

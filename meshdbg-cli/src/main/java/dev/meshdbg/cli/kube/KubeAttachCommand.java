@@ -139,9 +139,10 @@ public final class KubeAttachCommand implements Callable<Integer> {
             if (ref != null && ref.kind().workload() && !output.json() && System.console() != null) {
                 session.withPodChooser(this::choose);
             }
+            // Signals end the session in order; the hook covers every other way the JVM may exit.
             Thread hook = new Thread(session::close, "meshdbg-session-end");
             Runtime.getRuntime().addShutdownHook(hook);
-            try {
+            try (SessionSignals signals = new SessionSignals(session::close)) {
                 session.run(handler);
             } finally {
                 try {

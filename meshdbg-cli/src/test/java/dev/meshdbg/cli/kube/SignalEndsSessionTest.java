@@ -14,16 +14,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** A real meshdbg process, ended by SIGTERM (what Ctrl-C and `kill` do): its shutdown hook cleans up. */
+/** A real meshdbg process, ended by Ctrl-C (SIGINT) or `kill` (SIGTERM): it cleans up and exits 0. */
 class SignalEndsSessionTest {
     @TempDir
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ephemeral", "node"})
-    void sigtermDetachesAndLeavesNothingBehind(String mode) throws Exception {
+    @CsvSource({"ephemeral,TERM", "node,TERM", "ephemeral,INT", "node,INT"})
+    void aSignalEndsTheSessionInOrder(String mode, String signal) throws Exception {
         try (FakeCluster cluster = new FakeCluster(); EchoGuard guard = new EchoGuard()) {
             cluster.agent(FakeAgent.readyOn(guard.port()));
             Path kubeconfig = cluster.writeKubeconfig(dir);
@@ -39,10 +40,16 @@ class SignalEndsSessionTest {
                     if (line.startsWith("{\"event\":\"ready\"")) {
                         assertThat(cluster.annotatedPods()).hasSize(1);
                         assertThat(cluster.meshdbgPods()).hasSize(mode.equals("node") ? 1 : 0);
-                        meshdbg.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our pipes
+                        if (signal.equals("INT")) {
+                            // A process started with SIGINT ignored (as from a script's background job) keeps it so.
+                            Assumptions.assumeFalse(ignores(meshdbg.pid(), 2), "SIGINT is ignored in this environment");
+                        }
+                        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(meshdbg.pid())).start();
+                        assertThat(kill.waitFor()).isZero();
                     }
                 }
                 assertThat(meshdbg.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(meshdbg.exitValue()).as("an orderly end").isZero();
             } finally {
                 meshdbg.destroyForcibly();
             }
@@ -51,5 +58,15 @@ class SignalEndsSessionTest {
             assertThat(cluster.annotatedPods()).isEmpty();
             assertThat(cluster.meshdbgPods()).isEmpty();
         }
+    }
+
+    /** Whether the process ignores signal {@code number}, from the SigIgn mask in /proc/PID/status. */
+    private static boolean ignores(long pid, int number) throws Exception {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << (number - 1))) != 0;
+            }
+        }
+        return false;
     }
 }
