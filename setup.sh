@@ -12,7 +12,7 @@ packages=(
   g++ clang-14 lld-14 llvm-14 binutils
   gdb gdbserver lldb-19
   util-linux procps iproute2
-  containerd runc docker-registry busybox-static
+  containerd runc docker-registry busybox-static apache2-utils
   hyperfine time
 )
 

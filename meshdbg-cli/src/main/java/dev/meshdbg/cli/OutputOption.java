@@ -11,10 +11,11 @@ import picocli.CommandLine.Option;
 public final class OutputOption {
     public enum Format { text, json }
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-    private static final ObjectMapper JSON_LINES = JsonMapper.builder().build();
+    /** Jackson loads hundreds of classes: only commands that print JSON through it pay for that. */
+    private static final class Mappers {
+        static final ObjectMapper INDENTED = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        static final ObjectMapper LINES = JsonMapper.builder().build();
+    }
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -26,13 +27,13 @@ public final class OutputOption {
 
     /** Prints one value as indented JSON. */
     public static void printJson(PrintWriter out, Object value) {
-        out.println(write(JSON, value));
+        out.println(write(Mappers.INDENTED, value));
         out.flush();
     }
 
     /** Prints one value as a single line of JSON: one event per line. */
     public static void printJsonLine(PrintWriter out, Object value) {
-        out.println(write(JSON_LINES, value));
+        out.println(write(Mappers.LINES, value));
         out.flush();
     }
 

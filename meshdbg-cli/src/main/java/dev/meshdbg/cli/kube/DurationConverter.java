@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 
-/** Go-style durations as kubectl takes them: {@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h30m}. */
+/** Go-style durations as kubectl takes them: {@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h30m}; a bare number is seconds, as for the agent. */
 public final class DurationConverter implements ITypeConverter<Duration> {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -20,6 +20,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     }
 
     public static Duration parse(String value) {
+        if (value.matches("\\d+")) {
+            return Duration.ofSeconds(Long.parseLong(value));
+        }
         Matcher m = PART.matcher(value);
         Duration total = Duration.ZERO;
         int end = 0;

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.Console;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,19 +21,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "attach", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Attach a debugger to the Envoy sidecar of a pod, through the Kubernetes API.",
             "TARGET: POD, pod/NAME, deploy/NAME, sts/NAME or ds/NAME (a workload: its newest ready pod).",
             "Ctrl-C, the debugger exiting or an error end the session: the guard detaches, Envoy runs on,",
-            "and the node pod and the pod annotation are removed."})
+            "and the node pod and the pod annotation are removed.",
+            "With --local, a process on this machine instead: --pid N | --name NAME | --pod NAME |",
+            "--container ID, and --port N, --allow-kill, --server PATH (no cluster options)."})
 public final class KubeAttachCommand implements Callable<Integer> {
     /** The lead connects the client module here; the built-in step runs plain gdb/lldb or waits. */
     public static volatile ClientStep clientSteps = ClientStep.builtIn();
 
     @Parameters(arity = "0..1", paramLabel = "TARGET", description = "The pod or workload.")
     String target;
+
+    @Option(names = "--local", description = "The target is a process on this machine (see above).")
+    boolean local;
+
+    /** Options of {@code attach --local} that a cluster attach does not have. */
+    @Unmatched
+    List<String> unmatched = new ArrayList<>();
 
     @Mixin
     KubeOptions kube;
@@ -118,6 +129,14 @@ public final class KubeAttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (local) {
+            return LocalAttach.run(spec);
+        }
+        if (!unmatched.isEmpty()) {
+            throw MeshdbgException.badInput("unknown option or argument for attach TARGET: " + String.join(" ", unmatched)
+                    + (unmatched.stream().anyMatch(a -> List.of("--pid", "--name", "--pod", "--port", "--allow-kill",
+                    "--server").contains(a)) ? " (an option of attach --local)" : ""));
+        }
         if (target == null && podSelector == null) {
             throw MeshdbgException.badInput("name a TARGET (POD, deploy/NAME, ...) or give --pod-selector");
         }

@@ -1,6 +1,5 @@
 package dev.meshdbg.symbols.dwarf;
 
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,11 +14,11 @@ final class Abbreviations {
     record Abbrev(int tag, boolean hasChildren, int[] names, int[] forms, long[] implicitConsts) {
     }
 
-    private final ByteBuffer section;
+    private final SectionBytes section;
     private final String sectionName;
     private final Map<Long, Table> tables = new ConcurrentHashMap<>();
 
-    Abbreviations(ByteBuffer section, String sectionName) {
+    Abbreviations(SectionBytes section, String sectionName) {
         this.section = section;
         this.sectionName = sectionName;
     }

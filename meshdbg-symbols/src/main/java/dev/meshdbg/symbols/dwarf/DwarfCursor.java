@@ -1,31 +1,36 @@
 package dev.meshdbg.symbols.dwarf;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A bounds-checked little-endian reader over part of a DWARF section. Every read checks the
  * limit first, so corrupt lengths and offsets become a {@link DwarfFormatException}, never an
- * index exception or a huge allocation.
+ * index exception or a huge allocation. Not thread-safe: one cursor per thread.
  */
 final class DwarfCursor {
-    private final ByteBuffer buf;
+    private final SectionBytes bytes;
     private final String section;
-    private int pos;
-    private int limit;
+    private long pos;
+    private long limit;
+    private long pageIndex = -1;
+    private byte[] page;
 
-    DwarfCursor(ByteBuffer buf, String section) {
-        this.buf = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    DwarfCursor(SectionBytes bytes, String section) {
+        this.bytes = bytes;
         this.section = section;
-        this.limit = buf.limit();
+        this.limit = bytes.size();
     }
 
-    int position() {
+    DwarfCursor(ByteBuffer buf, String section) {
+        this(SectionBytes.of(buf), section);
+    }
+
+    long position() {
         return pos;
     }
 
-    int limit() {
+    long limit() {
         return limit;
     }
 
@@ -33,7 +38,7 @@ final class DwarfCursor {
         if (offset < 0 || offset > limit) {
             throw new DwarfFormatException("offset " + offset + " is outside " + section + " (" + limit + " bytes)");
         }
-        pos = (int) offset;
+        pos = offset;
         return this;
     }
 
@@ -42,14 +47,10 @@ final class DwarfCursor {
         if (end < pos || end > limit) {
             throw new DwarfFormatException("length runs past the end of " + section);
         }
-        limit = (int) end;
+        limit = end;
     }
 
-    boolean hasRemaining() {
-        return pos < limit;
-    }
-
-    int remaining() {
+    long remaining() {
         return limit - pos;
     }
 
@@ -59,38 +60,44 @@ final class DwarfCursor {
         }
     }
 
+    /** The byte at an absolute position known to be within the limit. */
+    private int at(long p) {
+        long index = p >>> SectionBytes.PAGE_SHIFT;
+        if (index != pageIndex) {
+            page = bytes.page(index);
+            pageIndex = index;
+        }
+        return page[(int) (p & (SectionBytes.PAGE - 1))] & 0xff;
+    }
+
+    private long little(int n) {
+        need(n);
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v |= (long) at(pos + i) << (8 * i);
+        }
+        pos += n;
+        return v;
+    }
+
     int u8() {
-        need(1);
-        return Byte.toUnsignedInt(buf.get(pos++));
+        return (int) little(1);
     }
 
     int u16() {
-        need(2);
-        int v = Short.toUnsignedInt(buf.getShort(pos));
-        pos += 2;
-        return v;
+        return (int) little(2);
     }
 
     int u24() {
-        need(3);
-        int v = Byte.toUnsignedInt(buf.get(pos)) | Byte.toUnsignedInt(buf.get(pos + 1)) << 8
-                | Byte.toUnsignedInt(buf.get(pos + 2)) << 16;
-        pos += 3;
-        return v;
+        return (int) little(3);
     }
 
     long u32() {
-        need(4);
-        long v = Integer.toUnsignedLong(buf.getInt(pos));
-        pos += 4;
-        return v;
+        return little(4);
     }
 
     long u64() {
-        need(8);
-        long v = buf.getLong(pos);
-        pos += 8;
-        return v;
+        return little(8);
     }
 
     /** A section offset: 4 bytes in 32-bit DWARF, 8 in 64-bit DWARF. */
@@ -138,36 +145,34 @@ final class DwarfCursor {
 
     void skip(long n) {
         need(n);
-        pos += (int) n;
+        pos += n;
     }
 
     /** A NUL-terminated UTF-8 string at the cursor. */
     String cstring() {
-        int end = pos;
-        while (end < limit && buf.get(end) != 0) {
+        long end = pos;
+        while (end < limit && at(end) != 0) {
             end++;
         }
         if (end >= limit) {
             throw new DwarfFormatException("unterminated string in " + section + " at offset " + pos);
         }
-        String s = decode(pos, end);
+        if (end - pos > Integer.MAX_VALUE - 16) {
+            throw new DwarfFormatException("string too long in " + section + " at offset " + pos);
+        }
+        byte[] raw = new byte[(int) (end - pos)];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (byte) at(pos + i);
+        }
         pos = end + 1;
-        return s;
+        return new String(raw, StandardCharsets.UTF_8);
     }
 
     /** A NUL-terminated string at an absolute offset of a string section. */
-    static String stringAt(ByteBuffer strings, long offset, String section) {
-        if (offset < 0 || offset >= strings.limit()) {
-            throw new DwarfFormatException("string offset " + offset + " is outside " + section + " (" + strings.limit() + " bytes)");
+    static String stringAt(SectionBytes strings, long offset, String section) {
+        if (offset < 0 || offset >= strings.size()) {
+            throw new DwarfFormatException("string offset " + offset + " is outside " + section + " (" + strings.size() + " bytes)");
         }
-        DwarfCursor c = new DwarfCursor(strings, section);
-        c.pos = (int) offset;
-        return c.cstring();
-    }
-
-    private String decode(int from, int to) {
-        byte[] raw = new byte[to - from];
-        buf.get(from, raw);
-        return new String(raw, StandardCharsets.UTF_8);
+        return new DwarfCursor(strings, section).seek(offset).cstring();
     }
 }

@@ -27,13 +27,14 @@ public final class DwarfScanner {
     public static List<DwarfUnit> units(ElfFile elf) {
         String file = elf.path().toString();
         return guarded(file, () -> {
-            StringTables strings = new StringTables(elf.section(".debug_str").orElse(null),
-                    elf.section(".debug_line_str").orElse(null), elf.section(".debug_str_offsets").orElse(null), "");
-            ByteBuffer abbrevSection = elf.section(".debug_abbrev").orElse(ByteBuffer.allocate(0));
-            Abbreviations abbrevs = new Abbreviations(abbrevSection, ".debug_abbrev");
+            StringTables strings = new StringTables(SectionBytes.of(elf, ".debug_str"),
+                    SectionBytes.of(elf, ".debug_line_str"), SectionBytes.of(elf, ".debug_str_offsets"), "");
+            SectionBytes abbrevSection = SectionBytes.of(elf, ".debug_abbrev");
+            Abbreviations abbrevs = new Abbreviations(
+                    abbrevSection != null ? abbrevSection : SectionBytes.of(ByteBuffer.allocate(0)), ".debug_abbrev");
             List<DwarfUnit> all = new ArrayList<>();
             for (String name : List.of(".debug_info", ".debug_types")) {
-                ByteBuffer section = elf.section(name).orElse(null);
+                SectionBytes section = SectionBytes.of(elf, name);
                 if (section != null) {
                     List<UnitHeader> headers = headers(section, name, name.equals(".debug_types"));
                     RootDieDecoder decoder = new RootDieDecoder(abbrevs, strings, name, false);
@@ -45,7 +46,7 @@ public final class DwarfScanner {
     }
 
     /** Every unit header of a section, in order. */
-    static List<UnitHeader> headers(ByteBuffer section, String name, boolean typesSection) {
+    static List<UnitHeader> headers(SectionBytes section, String name, boolean typesSection) {
         List<UnitHeader> headers = new ArrayList<>();
         DwarfCursor c = new DwarfCursor(section, name);
         while (c.remaining() > 0) {
@@ -57,10 +58,14 @@ public final class DwarfScanner {
     }
 
     /** Decodes one root DIE per header, splitting the list across the cores when it is long. */
-    static List<DwarfUnit> decodeAll(ByteBuffer section, String name, List<UnitHeader> headers, UnitDecoder decoder) {
+    static List<DwarfUnit> decodeAll(SectionBytes section, String name, List<UnitHeader> headers, UnitDecoder decoder) {
+        int threads = headers.size() < PARALLEL_THRESHOLD ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
+        return decodeAll(section, name, headers, decoder, threads);
+    }
+
+    static List<DwarfUnit> decodeAll(SectionBytes section, String name, List<UnitHeader> headers, UnitDecoder decoder,
+                                     int threads) {
         DwarfUnit[] out = new DwarfUnit[headers.size()];
-        int threads = headers.size() < PARALLEL_THRESHOLD ? 1
-                : Math.min(4, Runtime.getRuntime().availableProcessors());
         if (threads <= 1) {
             decodeRange(section, name, headers, decoder, out, 0, out.length);
             return Arrays.asList(out);
@@ -96,7 +101,7 @@ public final class DwarfScanner {
         return Arrays.asList(out);
     }
 
-    private static void decodeRange(ByteBuffer section, String name, List<UnitHeader> headers, UnitDecoder decoder,
+    private static void decodeRange(SectionBytes section, String name, List<UnitHeader> headers, UnitDecoder decoder,
                                     DwarfUnit[] out, int from, int to) {
         for (int i = from; i < to; i++) {
             UnitHeader h = headers.get(i);

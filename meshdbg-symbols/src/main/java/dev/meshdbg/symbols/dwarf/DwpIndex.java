@@ -35,7 +35,7 @@ public final class DwpIndex {
 
     /** The compile-unit index of {@code dwp}; an empty index when the file has none. Corrupt tables are bad input. */
     public static DwpIndex read(ElfFile dwp) {
-        ByteBuffer section = dwp.section(".debug_cu_index").orElse(null);
+        SectionBytes section = SectionBytes.of(dwp, ".debug_cu_index");
         if (section == null) {
             return new DwpIndex(0, Map.of());
         }
@@ -61,11 +61,11 @@ public final class DwpIndex {
             throw new DwarfFormatException(".debug_cu_index claims " + units + " units and " + slots
                     + " slots, more than its " + c.limit() + " bytes hold");
         }
-        int base = c.position();
-        int rowsAt = base + (int) slots * 8;
-        int headerAt = rowsAt + (int) slots * 4;
-        int offsetsAt = headerAt + (int) columns * 4;
-        int sizesAt = offsetsAt + (int) (units * columns * 4);
+        long base = c.position();
+        long rowsAt = base + slots * 8;
+        long headerAt = rowsAt + slots * 4;
+        long offsetsAt = headerAt + columns * 4;
+        long sizesAt = offsetsAt + units * columns * 4;
         int[] kinds = new int[(int) columns];
         for (int k = 0; k < columns; k++) {
             kinds[k] = (int) c.seek(headerAt + 4L * k).u32();
@@ -114,15 +114,16 @@ public final class DwpIndex {
      * found through the index rather than by walking .debug_info.dwo.
      */
     public List<DwarfUnit> splitUnits(ElfFile dwp) {
-        ByteBuffer info = dwp.section(".debug_info.dwo").orElse(null);
+        SectionBytes info = SectionBytes.of(dwp, ".debug_info.dwo");
         if (info == null || rows.isEmpty()) {
             return List.of();
         }
         return DwarfScanner.guarded(dwp.path().toString(), () -> {
-            StringTables strings = new StringTables(dwp.section(".debug_str.dwo").orElse(null), null,
-                    dwp.section(".debug_str_offsets.dwo").orElse(null), ".dwo");
-            Abbreviations abbrevs = new Abbreviations(dwp.section(".debug_abbrev.dwo").orElse(ByteBuffer.allocate(0)),
-                    ".debug_abbrev.dwo");
+            StringTables strings = new StringTables(SectionBytes.of(dwp, ".debug_str.dwo"), null,
+                    SectionBytes.of(dwp, ".debug_str_offsets.dwo"), ".dwo");
+            SectionBytes abbrevSection = SectionBytes.of(dwp, ".debug_abbrev.dwo");
+            Abbreviations abbrevs = new Abbreviations(
+                    abbrevSection != null ? abbrevSection : SectionBytes.of(ByteBuffer.allocate(0)), ".debug_abbrev.dwo");
             RootDieDecoder decoder = new RootDieDecoder(abbrevs, strings, ".debug_info.dwo", true);
             List<UnitHeader> headers = new ArrayList<>();
             Map<Long, Row> byOffset = new HashMap<>();

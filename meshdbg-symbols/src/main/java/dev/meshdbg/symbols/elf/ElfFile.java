@@ -218,6 +218,25 @@ public final class ElfFile implements AutoCloseable {
         return sha.digest();
     }
 
+    /**
+     * Reads bytes at a file offset into {@code dst} (until it is full) without mapping them: for
+     * sparse reads over huge sections, where mapped pages would count against the process's memory.
+     */
+    public void read(long fileOffset, ByteBuffer dst) {
+        try {
+            long pos = fileOffset;
+            while (dst.hasRemaining()) {
+                int n = channel.read(dst, pos);
+                if (n < 0) {
+                    throw MeshdbgException.badInput(path + " is truncated: a read at offset " + pos + " is past the end of the file");
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw MeshdbgException.failure("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     private ByteBuffer map(long offset, long size, String what) {
         if (size > Integer.MAX_VALUE) {
             throw MeshdbgException.badInput("section " + what + " of " + path + " is larger than 2 GiB (" + size + " bytes); not supported");

@@ -1,0 +1,66 @@
+package dev.meshdbg.agent;
+
+import dev.meshdbg.agent.proc.SymbolsCheck;
+import dev.meshdbg.agent.proc.Target;
+import dev.meshdbg.errors.MeshdbgException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/**
+ * The agent's output: one JSON object per line, each with {@code "event"} and {@code "time"}.
+ * The CLI relays these, and in a cluster they are read back from the pod's log; docs/agent.md
+ * is the schema. Writing never fails the agent: when the reader is gone (a killed CLI), the
+ * stream swallows the error and the agent goes on guarding.
+ */
+public final class AgentEvents {
+    public static final String RESOLVED = "resolved";
+    public static final String VERIFIED = "verified";
+    public static final String READY = "ready";
+    public static final String CLIENT_CONNECTED = "client-connected";
+    public static final String ATTACHED = "attached";
+    public static final String CLIENT_REFUSED = "client-refused";
+    public static final String CLIENT_DISCONNECTED = "client-disconnected";
+    public static final String DETACHED = "detached";
+    public static final String WARNING = "warning";
+    public static final String DONE = "done";
+    public static final String ERROR = "error";
+
+    private final PrintStream out;
+
+    public AgentEvents(PrintStream out) {
+        this.out = out;
+    }
+
+    public synchronized void emit(String event, Json fields) {
+        out.println(Json.object().put("event", event).put("time", Instant.now().toString()).putAll(fields));
+        out.flush();
+    }
+
+    public void resolved(Target t) {
+        emit(RESOLVED, target(t).put("comm", t.comm()).put("cmdline", t.cmdline()).put("runtime", t.runtime())
+                .put("namespaces", Json.object().put("mnt", t.namespaces().mnt()).put("pid", t.namespaces().pid())
+                        .put("uts", t.namespaces().uts())));
+    }
+
+    public void verified(SymbolsCheck.Verdict v) {
+        emit(VERIFIED, Json.object().put("method", v.method()).put("running", v.running()).put("symbols", v.symbols())
+                .put("match", v.match()).put("ignored", v.ignored()));
+    }
+
+    public void ready(InetSocketAddress address, String debugger, String server, boolean entered, Target t, String buildId) {
+        emit(READY, Json.object().put("address", address.getAddress().getHostAddress()).put("port", address.getPort())
+                .put("debugger", debugger).put("server", server).put("namespaces", entered ? "entered" : "shared")
+                .put("hostPid", t.hostPid()).put("innerPid", t.innerPid()).put("exe", t.exe()).put("buildId", buildId)
+                .put("containerId", t.containerId()).put("hostname", t.hostname()).put("podUid", t.podUid()));
+    }
+
+    public void error(MeshdbgException e) {
+        emit(ERROR, Json.object().put("kind", e.kind().name()).put("message", e.getMessage()));
+    }
+
+    private static Json target(Target t) {
+        return Json.object().put("hostPid", t.hostPid()).put("innerPid", t.innerPid()).put("exe", t.exe())
+                .put("containerId", t.containerId()).put("hostname", t.hostname()).put("podUid", t.podUid());
+    }
+}

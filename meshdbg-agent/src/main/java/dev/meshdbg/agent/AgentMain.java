@@ -1,0 +1,94 @@
+package dev.meshdbg.agent;
+
+import dev.meshdbg.agent.guard.Guard;
+import dev.meshdbg.agent.proc.DebugServerLocator;
+import dev.meshdbg.agent.proc.Debugger;
+import dev.meshdbg.agent.proc.HostnameReader;
+import dev.meshdbg.agent.proc.ProcScanner;
+import dev.meshdbg.agent.proc.SymbolsCheck;
+import dev.meshdbg.agent.proc.Target;
+import dev.meshdbg.agent.server.DebugServer;
+import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.symbols.BuildId;
+import java.io.PrintStream;
+import java.io.UnsupportedEncodingException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent: finds the target, checks the symbols, and guards a debug server attached to it
+ * (started when a client connects, in the target's namespaces). Runs beside the target — as the
+ * CLI's child locally, or inside the pod — and reports only through JSON events on stdout.
+ * SIGTERM or SIGINT detach (removing the client's breakpoints) and end with {@code done}.
+ * Exit codes: 0 done, 1 failure, 2 bad input.
+ */
+public final class AgentMain {
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws UnsupportedEncodingException {
+        AgentEvents events = new AgentEvents(new PrintStream(System.out, true, "UTF-8"));
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.err.println(AgentOptions.USAGE);
+            System.exit(0);
+        }
+        int code;
+        try {
+            code = run(AgentOptions.parse(List.of(args)), events);
+        } catch (MeshdbgException e) {
+            events.error(e);
+            code = e.exitCode();
+        } catch (RuntimeException e) {
+            events.error(MeshdbgException.failure("internal error: " + e, e));
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static int run(AgentOptions options, AgentEvents events) {
+        ProcScanner scanner = ProcScanner.system();
+        Target target = options.query().resolve(scanner, HostnameReader.system(scanner));
+        events.resolved(target);
+        SymbolsCheck.Verdict verdict = SymbolsCheck.verify(scanner.procRoot(), target.hostPid(), options.symbols(),
+                options.ignoreMismatch());
+        events.verified(verdict);
+        Optional<String> buildId = verdict.method().equals("code-hash")
+                ? SymbolsCheck.runningBuildId(scanner.procRoot(), target.hostPid()).map(BuildId::hex)
+                : verdict.running();
+        DebugServerLocator.Placement placement = new DebugServerLocator(scanner)
+                .locate(target, options.debugger(), options.server());
+        DebugServer.Spec spec = new DebugServer.Spec(kind(options.debugger()), placement.commandPrefix(),
+                placement.binary(), placement.attachPid());
+
+        GuardEvents listener = new GuardEvents(events);
+        Guard guard = new Guard(new Guard.Config(options.port(), options.maxPause().orElse(null), options.idleTimeout(),
+                options.allowKill(), spec.kind()), () -> new DebugServer(spec), listener);
+        listener.guard(guard);
+        InetSocketAddress address = guard.start();
+        Thread onSignal = new Thread(() -> {
+            guard.close(); // detaches a connected client's session, removing its breakpoints
+            events.emit(AgentEvents.DONE, Json.object().put("reason", "signal"));
+            Runtime.getRuntime().halt(0);
+        }, "meshdbg-agent-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        if (options.leaveWithParent()) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(listener::parentGone));
+        }
+        events.ready(address, options.debugger().cliName(), placement.binary(), placement.inTargetNamespaces(), target,
+                buildId.orElse(null));
+        try {
+            guard.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            guard.close();
+        }
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+        events.emit(AgentEvents.DONE, Json.object().put("reason", listener.endReason()));
+        return 0;
+    }
+
+    static DebugServer.Kind kind(Debugger debugger) {
+        return debugger == Debugger.LLDB ? DebugServer.Kind.LLDB_SERVER : DebugServer.Kind.GDBSERVER;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.meshdbg.cli.attach;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshdbg.agent.AgentOptions;
+import dev.meshdbg.agent.proc.Debugger;
+import dev.meshdbg.agent.proc.SymbolsCheck;
+import dev.meshdbg.client.ClientKind;
+import dev.meshdbg.symbols.sourcemap.SourceMap;
+import java.util.concurrent.CompletableFuture;
+import dev.meshdbg.cli.OutputOption;
+import dev.meshdbg.errors.MeshdbgException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "attach", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Attach a debugger to a process on this machine, safely: the debug server runs in the",
+            "target's namespaces behind the guard, which detaches (removing breakpoints) whatever the client does.",
+            "Ctrl-C detaches and exits 0 with the target running."})
+public final class AttachCommand implements Callable<Integer> {
+    @Option(names = "--local", required = true, description = "The target is on this machine (the only mode of this command so far).")
+    boolean local;
+
+    @Option(names = "--pid", paramLabel = "N", description = "The host pid.")
+    Long pid;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Process name (comm or executable file name), e.g. envoy.")
+    String name;
+
+    @Option(names = "--pod", paramLabel = "NAME", description = "Pod name: the UTS hostname of the process's namespace (with --name; envoy when ambiguous).")
+    String pod;
+
+    @Option(names = "--container", paramLabel = "ID", description = "Container id, or a unique prefix of at least 12 characters.")
+    String container;
+
+    @Option(names = "--symbols", paramLabel = "FILE", description = "Local debug binary; must match the running one's build-id.")
+    Path symbols;
+
+    @Option(names = "--source-root", paramLabel = "DIR", description = "Local source tree (the bazel workspace) for the source map.")
+    Path sourceRoot;
+
+    @Option(names = "--debugger", paramLabel = "gdb|lldb",
+            description = "gdb (gdbserver) or lldb (lldb-server). Default: lldb for --client lldb, else gdb.")
+    String debugger;
+
+    @Option(names = "--client", paramLabel = "lldb|gdb|vscode|none", defaultValue = "none",
+            description = "Start this client, or write configs and print how to connect (none, the default).")
+    String client;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".meshdbg", description = "Where client configs go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "Guard port on 127.0.0.1 (default: a free one).")
+    int port;
+
+    @Option(names = "--max-pause", paramLabel = "DURATION", description = "Detach when the target stays stopped longer than this (e.g. 10m).")
+    String maxPause;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30m", description = "Exit after this long with no client (default: ${DEFAULT-VALUE}).")
+    String idleTimeout;
+
+    @Option(names = "--allow-kill", description = "Let the client kill the target (by default kill becomes detach).")
+    boolean allowKill;
+
+    @Option(names = "--ignore-build-id-mismatch", description = "Go on when --symbols do not match the running binary.")
+    boolean ignoreMismatch;
+
+    @Option(names = "--server", paramLabel = "PATH", description = "Debug server path in the target's filesystem (default: searched).")
+    String server;
+
+    @Mixin
+    OutputOption output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ClientKind clientKind = ClientKind.parse(client);
+        Debugger debuggerKind = Debugger.parse(debugger != null ? debugger : clientKind == ClientKind.LLDB ? "lldb" : "gdb");
+        if (clientKind.terminalDebugger() != null && clientKind.terminalDebugger().name() != debuggerKind.name()) {
+            throw MeshdbgException.badInput("--client " + client + " cannot drive --debugger " + debuggerKind.cliName()
+                    + ": lldb pairs with lldb-server and gdb with gdbserver");
+        }
+        List<String> args = agentArgs(debuggerKind.cliName());
+        AgentOptions.parse(args); // bad input is refused here, before anything starts
+        ClientSide clientSide = new ClientSide(clientKind, dev.meshdbg.client.Debugger.valueOf(debuggerKind.name()),
+                symbols, sourceRoot, out);
+        clientSide.checkInstalled();
+        SourceMap map = clientSide.sourceMap();
+
+        PrintWriter stdout = spec.commandLine().getOut();
+        AttachReport report = new AttachReport(stdout, symbols == null ? "" : symbols.toString());
+        AtomicReference<JsonNode> error = new AtomicReference<>();
+        CompletableFuture<Boolean> ready = new CompletableFuture<>();
+        AgentProcess agent = AgentProcess.start(args, event -> {
+            String kind = event.path("event").asText();
+            if (kind.equals("error")) {
+                error.set(event);
+                return; // reported once, as meshdbg's own error line
+            }
+            if (kind.equals("ready")) {
+                try {
+                    clientSide.prepare((ObjectNode) event, map);
+                } catch (MeshdbgException e) {
+                    ((ObjectNode) event).put("configError", e.getMessage());
+                }
+            }
+            if (output.json()) {
+                OutputOption.printJsonLine(stdout, event);
+            } else {
+                report.print(event);
+                if (kind.equals("ready") && !event.has("configError") && !clientSide.runsDebugger()) {
+                    stdout.print(clientSide.instructions());
+                    stdout.flush();
+                }
+            }
+            if (kind.equals("ready")) {
+                ready.complete(true);
+            }
+        });
+        Thread onCtrlC = new Thread(() -> {
+            agent.stop();
+            stdout.flush();
+            Runtime.getRuntime().halt(0); // Ctrl-C is how a person ends a session: success
+        }, "meshdbg-detach");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        agent.onExit(() -> ready.complete(false));
+        if (clientSide.runsDebugger() && ready.get()) {
+            clientSide.runDebugger();
+            agent.stop(); // the person quit the debugger: detach and leave the target running
+        }
+        int code = agent.await();
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        if (error.get() != null) {
+            String message = error.get().path("message").asText();
+            throw error.get().path("kind").asText().equals("BAD_INPUT")
+                    ? MeshdbgException.badInput(message) : MeshdbgException.failure(message, null);
+        }
+        if (code != 0 && !(clientSide.runsDebugger() && ready.getNow(false))) {
+            throw MeshdbgException.failure("the agent exited with " + code + ": " + agent.stderr(), null);
+        }
+        return 0;
+    }
+
+    List<String> agentArgs(String debuggerName) {
+        List<String> args = new ArrayList<>();
+        add(args, "--pid", pid == null ? null : pid.toString());
+        add(args, "--name", name);
+        add(args, "--pod", pod);
+        add(args, "--container", container);
+        add(args, "--debugger", debuggerName);
+        add(args, "--server", server);
+        add(args, "--port", Integer.toString(port));
+        add(args, "--max-pause", maxPause);
+        add(args, "--idle-timeout", idleTimeout);
+        if (allowKill) {
+            args.add("--allow-kill");
+        }
+        if (ignoreMismatch) {
+            args.add("--ignore-build-id-mismatch");
+        }
+        if (symbols != null) {
+            SymbolsCheck.Expected expected = SymbolsCheck.Expected.of(symbols);
+            expected.buildId().ifPresent(id -> add(args, "--symbols-build-id", id.hex()));
+            expected.codeHash().ifPresent(h -> add(args, "--symbols-code-hash", h));
+        }
+        args.add("--leave-with-parent");
+        return args;
+    }
+
+    private static void add(List<String> args, String option, String value) {
+        if (value != null) {
+            args.add(option);
+            args.add(value);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.meshdbg.client;
+
+import java.nio.file.Path;
+
+/**
+ * What the machine that runs the client offers: the installed debugger of the session's kind (null
+ * when none was found, e.g. when only VSCode will connect) and where lldb may keep its index cache.
+ */
+public record ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir) {
+    /** Finds the newest installed debugger of this kind and the default cache directory. */
+    public static ClientEnvironment detect(Debugger debugger) {
+        return new ClientEnvironment(Debuggers.installed(debugger).orElse(null), defaultIndexCacheDir());
+    }
+
+    /**
+     * lldb's index cache is turned on only for an lldb known to get it right, and in a directory of
+     * meshdbg's own so an older lldb sharing the default one cannot leave entries behind for it.
+     */
+    public boolean indexCacheOn() {
+        return debugger != null && debugger.indexCacheTrusted() && indexCacheDir != null;
+    }
+
+    /** {@code $XDG_CACHE_HOME/meshdbg/lldb-index-cache}, else {@code ~/.cache/meshdbg/lldb-index-cache}. */
+    public static Path defaultIndexCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("meshdbg").resolve("lldb-index-cache").toAbsolutePath();
+    }
+}

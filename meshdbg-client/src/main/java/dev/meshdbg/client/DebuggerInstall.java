@@ -1,0 +1,29 @@
+package dev.meshdbg.client;
+
+import java.nio.file.Path;
+
+/**
+ * One debugger found on this machine: where it is and which version it reports. Knows whether
+ * lldb's index cache can be trusted and what to install when it cannot.
+ */
+public record DebuggerInstall(Debugger debugger, Path executable, DebuggerVersion version) {
+    /** lldb 14's warm index cache was seen losing a function; lldb 15 and later index correctly. */
+    public static final int FIRST_TRUSTED_INDEX_CACHE = 15;
+
+    /** True when {@code symbols.enable-lldb-index-cache} may be turned on for this debugger. */
+    public boolean indexCacheTrusted() {
+        return debugger == Debugger.LLDB && version.major() >= FIRST_TRUSTED_INDEX_CACHE;
+    }
+
+    /** One line for the user: why the index cache is on or off, and what to install to get it. */
+    public String indexCacheAdvice() {
+        if (debugger != Debugger.LLDB) {
+            return "";
+        }
+        if (indexCacheTrusted()) {
+            return version + ": lldb's index cache is on (a warm start loads a large Envoy about 3x faster)";
+        }
+        return version + " has an index cache that can silently lose functions, so it stays off; for faster"
+                + " starts install lldb " + FIRST_TRUSTED_INDEX_CACHE + " or newer (" + InstallAdvice.lldb() + ")";
+    }
+}

@@ -1,0 +1,81 @@
+package dev.meshdbg.client.gdb;
+
+import dev.meshdbg.client.SessionSpec;
+import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.symbols.sourcemap.SourceMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The gdb command file ({@code gdb -x FILE}): the local binary as {@code file} (never fetched over
+ * the slow remote protocol), the sysroot to read the target's libraries from, one
+ * {@code set substitute-path} per source-map entry (gdb uses the first rule that matches, so most
+ * specific first), then {@code target remote}.
+ */
+public final class GdbCommandFile {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/._+=:,@%-]+");
+
+    private GdbCommandFile() {
+    }
+
+    public static String render(SessionSpec spec) {
+        StringBuilder out = new StringBuilder();
+        out.append("# meshdbg session ").append(spec.name()).append(": gdb command file, rewritten on every attach.\n");
+        out.append("# Run: gdb -x <this file>\n");
+        for (String command : setupCommands(spec)) {
+            out.append(command).append('\n');
+        }
+        out.append("# Leave with 'detach' (or just quit: meshdbg's guard detaches and removes breakpoints).\n");
+        out.append("target remote ").append(spec.address()).append('\n');
+        return out.toString();
+    }
+
+    /** Everything before {@code target remote}; also cpptools' {@code setupCommands}. */
+    public static List<String> setupCommands(SessionSpec spec) {
+        List<String> commands = new ArrayList<>();
+        if (spec.symbols() != null) {
+            commands.add("file " + arg(spec.symbols().toAbsolutePath().toString()));
+        }
+        commands.addAll(sysrootCommands(spec));
+        for (SourceMap.Entry e : spec.sourceMap().entries()) {
+            commands.add("set substitute-path " + arg(e.remotePrefix()) + " " + arg(e.localPath()));
+        }
+        return commands;
+    }
+
+    /** The sysroot and library search path, which cpptools has no attribute of its own for. */
+    public static List<String> sysrootCommands(SessionSpec spec) {
+        List<String> commands = new ArrayList<>();
+        if (spec.sysroot() != null) {
+            // gdb takes the rest of the line as the path: no quoting here.
+            commands.add("set sysroot " + line(spec.sysroot().toString()));
+        }
+        if (!spec.execSearchPaths().isEmpty()) {
+            List<String> dirs = new ArrayList<>();
+            for (Path p : spec.execSearchPaths()) {
+                dirs.add(line(p.toAbsolutePath().toString()));
+            }
+            commands.add("set solib-search-path " + String.join(":", dirs));
+        }
+        return commands;
+    }
+
+    /** Quotes one argument the way gdb splits {@code file} and {@code set substitute-path} arguments. */
+    static String arg(String value) {
+        line(value);
+        if (PLAIN.matcher(value).matches()) {
+            return value;
+        }
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static String line(String value) {
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || !value.equals(value.strip())) {
+            throw MeshdbgException.badInput("cannot pass '" + value.replace("\n", "\\n")
+                    + "' to gdb: it holds a newline or starts or ends with a space");
+        }
+        return value;
+    }
+}

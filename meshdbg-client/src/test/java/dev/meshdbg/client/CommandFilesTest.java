@@ -1,0 +1,98 @@
+package dev.meshdbg.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshdbg.client.gdb.GdbCommandFile;
+import dev.meshdbg.client.lldb.LldbCommandFile;
+import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.symbols.sourcemap.SourceMap;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The text of the command files: what is in them and in which order. */
+class CommandFilesTest {
+    static final SourceMap MAP = SourceMap.of(List.of(
+            new SourceMap.Entry("/proc/self/cwd", "/src/envoy"),
+            new SourceMap.Entry("/proc/self/cwd/external", "/cache/bazel/external")));
+    static final DebuggerInstall LLDB19 = new DebuggerInstall(Debugger.LLDB, Path.of("/usr/bin/lldb-19"),
+            DebuggerVersion.parse(Debugger.LLDB, "lldb version 19.1.7"));
+    static final DebuggerInstall LLDB14 = new DebuggerInstall(Debugger.LLDB, Path.of("/usr/bin/lldb"),
+            DebuggerVersion.parse(Debugger.LLDB, "lldb version 14.0.6"));
+
+    static SessionSpec spec(Debugger debugger) {
+        return new SessionSpec(debugger, "127.0.0.1", 40123, Path.of("/src/envoy/bazel-bin/envoy"), MAP,
+                List.of(Path.of("/src/envoy/bazel-bin")), Path.of("/proc/4242/root"), "istio-proxy");
+    }
+
+    @Test
+    void lldbFileTurnsTheCacheOnBeforeTheTargetAndConnectsLast() {
+        String file = LldbCommandFile.render(spec(Debugger.LLDB), new ClientEnvironment(LLDB19, Path.of("/home/u/.cache/meshdbg/lldb-index-cache")));
+        List<String> commands = file.lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(commands).containsExactly(
+                "settings set symbols.enable-lldb-index-cache true",
+                "settings set symbols.lldb-index-cache-path /home/u/.cache/meshdbg/lldb-index-cache",
+                "platform select --sysroot /proc/4242/root remote-linux",
+                "target create --no-dependents /src/envoy/bazel-bin/envoy",
+                // Most specific prefix first, as the symbols module orders them.
+                "settings set target.source-map /proc/self/cwd/external /cache/bazel/external /proc/self/cwd /src/envoy",
+                "settings set target.exec-search-paths /src/envoy/bazel-bin",
+                "gdb-remote 127.0.0.1:40123");
+        assertThat(file).contains("# lldb 19.1.7 indexes correctly");
+    }
+
+    @Test
+    void lldb14GetsNoIndexCacheAndSaysWhy() {
+        String file = LldbCommandFile.render(spec(Debugger.LLDB), new ClientEnvironment(LLDB14, Path.of("/tmp/cache")));
+        assertThat(file).doesNotContain("settings set symbols.enable-lldb-index-cache")
+                .contains("# No index cache: lldb 14.0.6 has an index cache that can silently lose functions");
+        String unknown = LldbCommandFile.render(spec(Debugger.LLDB), new ClientEnvironment(null, Path.of("/tmp/cache")));
+        assertThat(unknown).doesNotContain("settings set symbols.enable-lldb-index-cache");
+    }
+
+    @Test
+    void lldbQuotesPathsWithSpacesAndRefusesBackticks() {
+        SessionSpec spaced = new SessionSpec(Debugger.LLDB, "127.0.0.1", 1234, Path.of("/my src/env\"oy"),
+                SourceMap.of(List.of(new SourceMap.Entry("/proc/self/cwd", "/my src"))), List.of(), null, "s");
+        String file = LldbCommandFile.render(spaced, new ClientEnvironment(null, null));
+        assertThat(file).contains("target create --no-dependents \"/my src/env\\\"oy\"")
+                .contains("settings set target.source-map /proc/self/cwd \"/my src\"")
+                .doesNotContain("platform select");
+        SessionSpec backtick = new SessionSpec(Debugger.LLDB, "127.0.0.1", 1234, Path.of("/a`b`"), SourceMap.empty(), List.of(), null, "s");
+        assertThatThrownBy(() -> LldbCommandFile.render(backtick, new ClientEnvironment(null, null)))
+                .isInstanceOf(MeshdbgException.class).hasMessageContaining("backtick");
+    }
+
+    @Test
+    void gdbFileLoadsTheLocalBinaryAndMapsEachPrefix() {
+        List<String> commands = GdbCommandFile.render(spec(Debugger.GDB)).lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(commands).containsExactly(
+                "file /src/envoy/bazel-bin/envoy",
+                "set sysroot /proc/4242/root",
+                "set solib-search-path /src/envoy/bazel-bin",
+                "set substitute-path /proc/self/cwd/external /cache/bazel/external",
+                "set substitute-path /proc/self/cwd /src/envoy",
+                "target remote 127.0.0.1:40123");
+    }
+
+    @Test
+    void gdbWithoutSymbolsOrSysrootJustConnects() {
+        SessionSpec bare = SessionSpec.loopback(Debugger.GDB, 999, null, null, "bare");
+        assertThat(GdbCommandFile.render(bare).lines().filter(l -> !l.startsWith("#")).toList())
+                .containsExactly("target remote 127.0.0.1:999");
+    }
+
+    @Test
+    void specRefusesBadNamesAndPorts() {
+        assertThatThrownBy(() -> SessionSpec.loopback(Debugger.GDB, 0, null, null, "x"))
+                .isInstanceOf(MeshdbgException.class).hasMessageContaining("port 0");
+        assertThatThrownBy(() -> SessionSpec.loopback(Debugger.GDB, 1, null, null, "../etc"))
+                .isInstanceOf(MeshdbgException.class).hasMessageContaining("session name");
+        assertThat(SessionSpec.loopback(Debugger.GDB, 1, null, null, "pod-1.ns").address()).isEqualTo("127.0.0.1:1");
+        assertThatThrownBy(() -> new SessionSpec(Debugger.GDB, "127.0.0.1:5", 5, null, null, null, null, "x"))
+                .isInstanceOf(MeshdbgException.class).hasMessageContaining("give the port separately");
+        assertThat(new SessionSpec(Debugger.LLDB, "::1", 7, null, null, null, null, "x").address()).isEqualTo("[::1]:7");
+        assertThat(new SessionSpec(Debugger.LLDB, null, 7, null, null, null, null, "x").host()).isEqualTo("127.0.0.1");
+    }
+}
