@@ -1,55 +1,74 @@
 package dev.meshdbg.cli.kube;
 
-import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.client.ClientConfigs;
+import dev.meshdbg.client.ClientEnvironment;
+import dev.meshdbg.client.ClientKind;
+import dev.meshdbg.client.ConnectInstructions;
+import dev.meshdbg.client.Debugger;
+import dev.meshdbg.client.DebuggerLauncher;
+import dev.meshdbg.client.Debuggers;
+import dev.meshdbg.client.SessionSpec;
+import dev.meshdbg.client.WrittenConfigs;
 import dev.meshdbg.kube.SessionHandler;
+import dev.meshdbg.symbols.sourcemap.BinarySourceMap;
+import dev.meshdbg.symbols.sourcemap.SourceMap;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The client end of a cluster session, chosen by {@code --client}. {@code none} waits for Ctrl-C or
- * the agent's end; {@code gdb}/{@code lldb} run that debugger in this terminal against the forward,
- * and the session ends when it exits. The client module replaces this with its command files and
- * launch.json via {@link KubeAttachCommand#clientSteps}.
+ * The client end of a cluster session, chosen by {@code --client}: the client module writes the
+ * lldb/gdb command file (symbols, source map) and, for vscode, the launch.json entry, against the
+ * forwarded loopback address. {@code gdb}/{@code lldb} then run in this terminal and the session
+ * ends when they exit; {@code none} and {@code vscode} print how to connect and wait for Ctrl-C
+ * or the agent's end. Replaceable through {@link KubeAttachCommand#clientSteps}.
  */
 public interface ClientStep {
     enum Client { none, gdb, lldb, vscode }
 
-    /** What the client layer gets from the attach command line. */
-    record Request(Client client, Path symbols, Path sourceRoot, Path out, String debugger) {
+    /** What the client layer gets from the attach command line; {@code out} is where text goes. */
+    record Request(Client client, Path symbols, Path sourceRoot, Path out, String debugger, PrintWriter text,
+                   boolean json) {
     }
 
+    /** Called before anything changes in the cluster: bad input (no debugger, bad source root) is refused here. */
     SessionHandler handler(Request request);
 
-    /** The built-in step: wait, or run gdb/lldb with just the symbols and the remote address. */
     static ClientStep builtIn() {
-        return request -> switch (request.client()) {
-            case none -> SessionHandler.waitForEnd();
-            case gdb, lldb -> context -> runDebugger(ConnectCommands.command(request.client().name(), context.endpoint(),
-                    request.symbols()));
-            case vscode -> throw MeshdbgException.badInput("--client vscode is not available for cluster sessions in this"
-                    + " build: use --client none and attach VSCode to the printed address");
+        return request -> {
+            Debugger debugger = Debugger.valueOf(request.debugger().toUpperCase(Locale.ROOT));
+            ClientKind kind = ClientKind.parse(request.client().name());
+            boolean runs = kind == ClientKind.GDB || kind == ClientKind.LLDB;
+            if (runs) {
+                Debuggers.find(debugger); // not installed: say so before creating anything
+            }
+            SourceMap map = sourceMap(request);
+            return context -> {
+                String name = ("pod-" + context.target().podName()).replaceAll("[^A-Za-z0-9._-]", "-");
+                SessionSpec spec = SessionSpec.loopback(debugger, context.endpoint().port(), request.symbols(), map,
+                        name.length() > 100 ? name.substring(0, 100) : name);
+                ClientEnvironment env = ClientEnvironment.detect(debugger);
+                WrittenConfigs configs = ClientConfigs.write(spec, request.out(),
+                        kind == ClientKind.VSCODE ? Path.of("") : null, env);
+                if (runs) {
+                    DebuggerLauncher.run(env.debugger() != null ? env.debugger() : Debuggers.find(debugger), configs);
+                    return;
+                }
+                if (!request.json()) {
+                    request.text().print(ConnectInstructions.text(kind, spec, configs, env));
+                    request.text().flush();
+                }
+                context.ended().join();
+            };
         };
     }
 
-    private static void runDebugger(List<String> command) throws Exception {
-        // Ctrl-C belongs to the debugger (it interrupts Envoy through the guard), not to us.
-        var ignore = new sun.misc.Signal("INT");
-        sun.misc.SignalHandler previous;
-        try {
-            previous = sun.misc.Signal.handle(ignore, sig -> { });
-        } catch (IllegalArgumentException alreadyIgnored) {
-            previous = null;
+    private static SourceMap sourceMap(Request request) {
+        if (request.sourceRoot() == null || request.symbols() == null) {
+            return SourceMap.empty();
         }
-        try {
-            Process p = new ProcessBuilder(command).inheritIO().start();
-            p.waitFor();
-        } catch (java.io.IOException e) {
-            throw MeshdbgException.badInput("cannot run " + command.get(0) + ": " + e.getMessage()
-                    + "; install it or use --client none");
-        } finally {
-            if (previous != null) {
-                sun.misc.Signal.handle(ignore, previous);
-            }
-        }
+        return BinarySourceMap.derive(request.symbols(), request.sourceRoot(), Optional.empty(),
+                System.getenv().getOrDefault("PATH", ""), Path.of(System.getProperty("user.home"))).map();
     }
 }

@@ -145,7 +145,8 @@ public final class KubeAttachCommand implements Callable<Integer> {
                     + ": lldb pairs with lldb-server and gdb with gdbserver");
         }
         TargetRef ref = target == null ? null : TargetRef.parse(target);
-        var handler = clientSteps.handler(new ClientStep.Request(client, symbols, sourceRoot, out, debugger.name()));
+        var handler = clientSteps.handler(new ClientStep.Request(client, symbols, sourceRoot, out, debugger.name(),
+                spec.commandLine().getOut(), output.json()));
         AgentCommand agent = new AgentCommand(agentCommand, debugger.name(), agentPort, maxPause, idleTimeout, process);
         if (symbols != null) {
             agent = agent.withSymbols(symbols, ignoreBuildIdMismatch); // the agent checks them against the running Envoy

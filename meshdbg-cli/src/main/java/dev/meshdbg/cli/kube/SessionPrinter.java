@@ -106,7 +106,6 @@ final class SessionPrinter implements SessionListener {
         }
         line(out, "ready: the guard is forwarded to " + local.address() + " (loopback only)"
                 + (ready.buildId() != null ? "; Envoy build-id " + ready.buildId() : ""));
-        ConnectCommands.lines(local, ready.debugger(), null).forEach(l -> line(out, "  " + l));
         line(out, "Ctrl-C ends the session: the guard detaches, Envoy runs on.");
     }
 

@@ -77,16 +77,26 @@ class KubeCommandsTest {
     }
 
     @Test
-    void textOutputSaysHowToConnectAndWarnsAboutTraffic() {
-        KubeAttachCommand.clientSteps = request -> ctx -> { };
-        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig, "--debugger", "lldb");
-        assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("target: pod shop/web-1 container istio-proxy on node node-1")
+    void textOutputSaysHowToConnectWritesTheCommandFileAndWarnsAboutTraffic() throws Exception {
+        Path out = dir.resolve("configs");
+        java.util.concurrent.CompletableFuture<CliRun> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig, "--out", out.toString(), "--agent-command", "/a"));
+        // --client none waits for Ctrl-C or the agent's end: end the agent once the command file is there.
+        Path gdbFile = out.resolve("pod-web-1.gdb");
+        for (int i = 0; i < 300 && !java.nio.file.Files.exists(gdbFile); i++) {
+            Thread.sleep(100);
+        }
+        cluster.agent().exitCode = 0;
+        CliRun done = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.exitCode()).as(done.err()).isZero();
+        assertThat(done.out()).contains("target: pod shop/web-1 container istio-proxy on node node-1")
                 .contains("note: Readiness probe: HTTP GET /healthz/ready on port 15021 every 2s, timeout 3s, 30 failures")
-                .contains("gdb:  gdb ENVOY -ex 'target remote 127.0.0.1:") // the agent's ready event says gdb
+                .contains("(gdb) target remote 127.0.0.1:")
+                .contains(" -x " + gdbFile)
                 .contains("session ended; nothing left behind");
-        assertThat(cluster.client.pods().withName(FakeCluster.POD).get().getSpec().getEphemeralContainers().get(0).getArgs())
-                .containsSubsequence("--debugger", "lldb");
+        assertThat(java.nio.file.Files.readString(gdbFile)).contains("target remote 127.0.0.1:");
+        assertThat(cluster.client.pods().withName(FakeCluster.POD).get().getSpec().getEphemeralContainers().get(0)
+                .getCommand()).containsExactly("/a");
     }
 
     @Test
@@ -139,6 +149,21 @@ class KubeCommandsTest {
         CliRun pod = CliRun.of("sidecar", "reset", "pod/web-1", "--kubeconfig", kubeconfig);
         assertThat(pod.exitCode()).isEqualTo(2);
         assertThat(pod.err()).contains("is not a workload");
+    }
+
+    @Test
+    void oneAttachCommandForBothPaths() {
+        CliRun local = CliRun.of("attach", "--local", "--pid", "2147483646", "--max-pause", "30");
+        assertThat(local.exitCode()).as(local.err()).isEqualTo(2);
+        assertThat(local.err()).startsWith("meshdbg: ").contains("2147483646");
+        CliRun localParse = CliRun.of("attach", "--local", "--pid", "x");
+        assertThat(localParse.exitCode()).isEqualTo(2);
+        assertThat(localParse.err()).startsWith("meshdbg: ");
+        CliRun mixed = CliRun.of("attach", "web-1", "--pid", "5", "--kubeconfig", kubeconfig);
+        assertThat(mixed.exitCode()).isEqualTo(2);
+        assertThat(mixed.err()).contains("unknown option or argument for attach TARGET: --pid")
+                .contains("an option of attach --local");
+        assertThat(cluster.annotatedPods()).isEmpty();
     }
 
     @Test
