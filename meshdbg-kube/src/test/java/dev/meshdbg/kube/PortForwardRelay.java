@@ -1,6 +1,5 @@
 package dev.meshdbg.kube;
 
-import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
@@ -43,11 +42,6 @@ final class PortForwardRelay {
                 Thread pump = new Thread(() -> pump(ws, socket), "test-portforward-pump");
                 pump.setDaemon(true);
                 pump.start();
-            }
-
-            @Override
-            public void onMessage(WebSocket ws, ByteString bytes) {
-                onMessage(ws, bytes.toByteArray());
             }
 
             @Override

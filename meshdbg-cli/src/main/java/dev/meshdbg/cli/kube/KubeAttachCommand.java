@@ -128,6 +128,7 @@ public final class KubeAttachCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
+    @SuppressWarnings("try") // the signal handlers live for the try block; nothing calls them there
     public Integer call() throws Exception {
         if (local) {
             return LocalAttach.run(spec);
