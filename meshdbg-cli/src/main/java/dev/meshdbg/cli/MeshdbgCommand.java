@@ -12,7 +12,8 @@ import picocli.CommandLine.IVersionProvider;
         description = "Attach lldb, gdb or VSCode to the Envoy sidecar of an Istio pod, and keep it alive.",
         subcommands = {
             CompletionCommand.class,
-            dev.meshdbg.cli.attach.AttachCommand.class,
+            // attach: the cluster path; with --local it hands over to dev.meshdbg.cli.attach.AttachCommand.
+            dev.meshdbg.cli.kube.KubeAttachCommand.class, dev.meshdbg.cli.kube.SidecarCommand.class, dev.meshdbg.cli.kube.CleanupCommand.class,
             dev.meshdbg.cli.demo.DemoCommand.class,
             dev.meshdbg.cli.symbols.SymbolsCommand.class,
             dev.meshdbg.cli.image.ImageCommand.class, dev.meshdbg.cli.image.DoctorCommand.class,

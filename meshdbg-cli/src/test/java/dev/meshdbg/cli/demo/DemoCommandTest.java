@@ -17,11 +17,11 @@ class DemoCommandTest {
     void demoStopsInTheHandlerAndLeavesTheServerServing(String debugger) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "SKIPPED: meshdbg demo needs root (namespaces, ptrace)");
-        CliRun r = CliRun.run("demo", "--debugger", debugger, "-o", "json");
+        CliRun r = CliRun.of("demo", "--debugger", debugger, "-o", "json");
 
         List<JsonNode> events = r.out().lines().map(DemoCommandTest::json).toList();
         JsonNode result = events.stream().filter(e -> e.path("event").asText().equals("result")).findFirst().orElseThrow();
-        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(result.path("stoppedAtHandler").asBoolean()).isTrue();
         assertThat(result.path("variable").asText()).contains("\"/demo\"");
         assertThat(result.path("heldRequest").asText()).startsWith("GET /demo #");
@@ -33,8 +33,8 @@ class DemoCommandTest {
 
     @org.junit.jupiter.api.Test
     void refusesABadPodNameBeforeStartingAnything() {
-        CliRun r = CliRun.run("demo", "--pod", "Not_A_Pod");
-        assertThat(r.exit()).isEqualTo(2);
+        CliRun r = CliRun.of("demo", "--pod", "Not_A_Pod");
+        assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("meshdbg: ").doesNotContain("\n").contains("not a valid pod name");
     }
 

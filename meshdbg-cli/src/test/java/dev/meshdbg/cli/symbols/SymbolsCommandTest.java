@@ -39,13 +39,13 @@ class SymbolsCommandTest {
     }
 
     static CliRun run(String... args) {
-        return CliRun.run(args);
+        return CliRun.of(args);
     }
 
     @Test
     void inspectJsonFollowsTheSchema() throws IOException {
         CliRun r = run("symbols", "inspect", "-o", "json", program.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("schemaVersion").asInt()).isEqualTo(1);
         assertThat(json.get("machine").asText()).isEqualTo("x86_64");
@@ -67,13 +67,13 @@ class SymbolsCommandTest {
     @Test
     void inspectTextAndStrippedBinary() throws Exception {
         CliRun r = run("symbols", "inspect", program.toString());
-        assertThat(r.exit()).isZero();
+        assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("DWARF 5 (1 units)").contains("/proc/self/cwd");
         Path stripped = work.resolve("envoy.stripped");
         Process p = new ProcessBuilder("strip", "-o", stripped.toString(), program.toString()).inheritIO().start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
         CliRun s = run("symbols", "inspect", stripped.toString());
-        assertThat(s.exit()).isZero();
+        assertThat(s.exitCode()).isZero();
         assertThat(s.out()).contains("no debug info");
     }
 
@@ -81,7 +81,7 @@ class SymbolsCommandTest {
     void sourcemapMapsProcSelfCwdToTheCheckout() throws IOException {
         CliRun r = run("symbols", "sourcemap", "-o", "json", program.toString(), "--source-root", work.toString(),
                 "--execution-root", work.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("sourceMap").toString()).contains("\"remotePrefix\":\"/proc/self/cwd\",\"localPath\":\"" + work + "\"");
         assertThat(json.get("coverage").get("found").asInt()).isEqualTo(1);
@@ -93,7 +93,7 @@ class SymbolsCommandTest {
         Path checkout = Files.createDirectories(work.resolve("checkout/bazel-bin/source/exe"));
         Files.copy(program, checkout.resolve("envoy-static"));
         CliRun r = run("symbols", "find", "-o", "json", "--source-root", work.resolve("checkout").toString());
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode builds = new ObjectMapper().readTree(r.out()).get("builds");
         assertThat(builds).hasSize(1);
         assertThat(builds.get(0).get("hasDebugInfo").asBoolean()).isTrue();
@@ -125,14 +125,14 @@ class SymbolsCommandTest {
                     {"symbols", "inspect", "-o", "json", c.getValue().toString()},
                     {"symbols", "sourcemap", c.getValue().toString(), "--source-root", work.toString()}}) {
                 CliRun r = run(args);
-                assertThat(r.exit()).as(c.getKey() + " " + String.join(" ", args)).isEqualTo(2);
+                assertThat(r.exitCode()).as(c.getKey() + " " + String.join(" ", args)).isEqualTo(2);
                 assertThat(r.err().strip().lines().count()).as(c.getKey() + ": " + r.err()).isEqualTo(1);
                 assertThat(r.err()).startsWith("meshdbg: ").doesNotContain("Exception").doesNotContain("\tat ");
                 assertThat(r.out()).isEmpty();
             }
         }
         CliRun noRoot = run("symbols", "sourcemap", program.toString(), "--source-root", work.resolve("nope").toString());
-        assertThat(noRoot.exit()).isEqualTo(2);
+        assertThat(noRoot.exitCode()).isEqualTo(2);
         assertThat(noRoot.err()).contains("not a directory");
     }
 }

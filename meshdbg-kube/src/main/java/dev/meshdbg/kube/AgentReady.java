@@ -1,0 +1,16 @@
+package dev.meshdbg.kube;
+
+import dev.meshdbg.errors.MeshdbgException;
+
+/** The agent's {@code ready} event: where the guard listens inside the pod, and what it attached to. */
+public record AgentReady(String address, int port, String debugger, long hostPid, long innerPid, String buildId) {
+    public static AgentReady of(AgentEvent event) {
+        var j = event.json();
+        int port = j.path("port").asInt(-1);
+        if (port <= 0 || port > 65535) {
+            throw MeshdbgException.failure("the agent reported ready without a valid port: " + j, null);
+        }
+        return new AgentReady(j.path("address").asText("127.0.0.1"), port, j.path("debugger").asText(null),
+                j.path("hostPid").asLong(-1), j.path("innerPid").asLong(-1), j.path("buildId").asText(null));
+    }
+}

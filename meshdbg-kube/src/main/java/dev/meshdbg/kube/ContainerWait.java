@@ -1,0 +1,158 @@
+package dev.meshdbg.kube;
+
+import dev.meshdbg.errors.MeshdbgException;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Waits for the agent's container to run, and turns the kubelet's reasons into advice. */
+public final class ContainerWait {
+    /** Waiting reasons that will not clear up by waiting longer. */
+    private static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "ErrImageNeverPull");
+    private static final Set<String> CREATE_FAILURES = Set.of("CreateContainerError", "CreateContainerConfigError",
+            "RunContainerError", "StartError");
+    private static final long POLL_MILLIS = 250;
+
+    private final KubernetesClient client;
+
+    public ContainerWait(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** Blocks until the container runs; throws a clear failure for pull errors, exits, deletion or the timeout. */
+    public void awaitRunning(String namespace, String pod, String container, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastState = "not created yet";
+        while (true) {
+            Pod p = KubeErrors.call("get pod " + namespace + "/" + pod,
+                    () -> client.pods().inNamespace(namespace).withName(pod).get());
+            if (p == null) {
+                throw MeshdbgException.failure("pod " + namespace + "/" + pod + " was deleted while the agent started", null);
+            }
+            ContainerStatus status = status(p, container);
+            if (status != null && status.getState() != null) {
+                if (status.getState().getRunning() != null) {
+                    return;
+                }
+                ContainerStateTerminated t = status.getState().getTerminated();
+                if (t != null) {
+                    agentError(namespace, pod, container);
+                    throw MeshdbgException.failure("the agent container " + container + " exited with code "
+                            + t.getExitCode() + describe(t.getReason(), t.getMessage())
+                            + "; see `kubectl logs -n " + namespace + " " + pod + " -c " + container + "`", null);
+                }
+                ContainerStateWaiting w = status.getState().getWaiting();
+                if (w != null) {
+                    failOnWaiting(w, status.getImage(), container);
+                    lastState = "waiting" + describe(w.getReason(), w.getMessage());
+                }
+            } else {
+                lastState = unscheduled(p);
+            }
+            if ("Failed".equals(p.getStatus() == null ? null : p.getStatus().getPhase())) {
+                throw MeshdbgException.failure("pod " + namespace + "/" + pod + " failed"
+                        + describe(p.getStatus().getReason(), p.getStatus().getMessage()), null);
+            }
+            if (System.nanoTime() > deadline) {
+                throw MeshdbgException.failure("timed out after " + timeout.toSeconds() + "s waiting for the agent container "
+                        + container + " in pod " + namespace + "/" + pod + " to start (" + lastState
+                        + "); raise --timeout or check the node", null);
+            }
+            sleep(POLL_MILLIS);
+        }
+    }
+
+    /** The container's termination, or null while it runs (or cannot be seen). */
+    public ContainerStateTerminated terminated(String namespace, String pod, String container) {
+        Pod p = client.pods().inNamespace(namespace).withName(pod).get();
+        if (p == null) {
+            return new ContainerStateTerminated(null, null, null, "PodDeleted", null, null, null);
+        }
+        ContainerStatus s = status(p, container);
+        return s == null || s.getState() == null ? null : s.getState().getTerminated();
+    }
+
+    /** An agent that exits at once (bad arguments, Envoy not found) says why in its last error event. */
+    private void agentError(String namespace, String pod, String container) {
+        String log;
+        try {
+            log = client.pods().inNamespace(namespace).withName(pod).inContainer(container).getLog();
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (log == null) {
+            return;
+        }
+        AgentEvent error = null;
+        for (String line : log.split("\n")) {
+            AgentEvent e = AgentEvent.parse(line).orElse(null);
+            if (e != null && e.is(AgentEvents.ERROR)) {
+                error = e;
+            }
+        }
+        if (error != null) {
+            String message = "agent: " + error.text("message");
+            throw "BAD_INPUT".equals(error.text("kind")) ? MeshdbgException.badInput(message)
+                    : MeshdbgException.failure(message, null);
+        }
+    }
+
+    private static void failOnWaiting(ContainerStateWaiting w, String image, String container) {
+        String reason = w.getReason() == null ? "" : w.getReason();
+        if (PULL_FAILURES.contains(reason)) {
+            throw MeshdbgException.failure("cannot pull image " + image + " for the agent container" + describe(reason, w.getMessage())
+                    + ": check the image name, that it holds the meshdbg agent, and that the node can reach its registry"
+                    + " (pass another with --image)", null);
+        }
+        if (CREATE_FAILURES.contains(reason)) {
+            throw MeshdbgException.failure("the agent container " + container + " could not be created"
+                    + describe(reason, w.getMessage()) + ": does the image hold the agent at the --agent-command path?", null);
+        }
+    }
+
+    private static ContainerStatus status(Pod p, String container) {
+        if (p.getStatus() == null) {
+            return null;
+        }
+        return Stream.of(p.getStatus().getEphemeralContainerStatuses(), p.getStatus().getContainerStatuses(),
+                        p.getStatus().getInitContainerStatuses())
+                .filter(l -> l != null).flatMap(List::stream)
+                .filter(s -> container.equals(s.getName())).findFirst().orElse(null);
+    }
+
+    private static String unscheduled(Pod p) {
+        if (p.getStatus() != null && p.getStatus().getConditions() != null) {
+            for (PodCondition c : p.getStatus().getConditions()) {
+                if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+                    return "not scheduled" + describe(c.getReason(), c.getMessage());
+                }
+            }
+        }
+        return "no status yet";
+    }
+
+    static String describe(String reason, String message) {
+        if (reason == null && message == null) {
+            return "";
+        }
+        return " (" + (reason == null ? "" : reason) + (message == null || message.isBlank() ? "" : (reason == null ? "" : ": ")
+                + KubeErrors.firstLine(message)) + ")";
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw MeshdbgException.failure("interrupted while waiting for the agent container", e);
+        }
+    }
+}

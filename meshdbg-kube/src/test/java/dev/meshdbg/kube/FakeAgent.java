@@ -1,0 +1,40 @@
+package dev.meshdbg.kube;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the simulated kubelet does with an agent container: pull it or fail to, run it, print
+ * these log lines (the agent's events), and exit when told to.
+ */
+public final class FakeAgent {
+    /** A kubelet waiting reason (ErrImagePull, ...) instead of running; null runs it. */
+    volatile String waitingReason;
+    volatile String waitingMessage;
+    final List<String> log = new CopyOnWriteArrayList<>();
+    /** Set to mark the container terminated with this exit code. */
+    public volatile Integer exitCode;
+
+    public static FakeAgent readyOn(int port) {
+        FakeAgent a = new FakeAgent();
+        a.log.add("{\"event\":\"resolved\",\"hostPid\":4242,\"innerPid\":17,\"exe\":\"/usr/local/bin/envoy\"}");
+        a.log.add("Picked up JAVA_TOOL_OPTIONS: noise that is not an event");
+        a.log.add("{\"event\":\"ready\",\"address\":\"127.0.0.1\",\"port\":" + port
+                + ",\"debugger\":\"gdb\",\"hostPid\":4242,\"innerPid\":17,\"buildId\":\"abcdef0123\"}");
+        return a;
+    }
+
+    public static FakeAgent failingWith(String kind, String message) {
+        FakeAgent a = new FakeAgent();
+        a.log.add("{\"event\":\"error\",\"kind\":\"" + kind + "\",\"message\":\"" + message + "\"}");
+        a.exitCode = 2;
+        return a;
+    }
+
+    public static FakeAgent waiting(String reason, String message) {
+        FakeAgent a = new FakeAgent();
+        a.waitingReason = reason;
+        a.waitingMessage = message;
+        return a;
+    }
+}
