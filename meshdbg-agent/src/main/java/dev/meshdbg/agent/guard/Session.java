@@ -35,6 +35,8 @@ final class Session {
     private final TargetState state = new TargetState();
     private final BlockingQueue<Packet> takeoverReplies = new LinkedBlockingQueue<>();
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private volatile String farewell;
+    private volatile boolean clientIsGdb;
     private boolean takenOver;
     private boolean ending;
     private boolean ended;
@@ -64,8 +66,14 @@ final class Session {
         String reason = "the debugger closed the connection";
         try {
             for (Packet p; (p = client.receive()) != null; ) {
+                String notice = farewell;
+                if (notice != null) {
+                    // Detached already (max pause): tell the client at its next request, then close.
+                    new Refusal(notice, clientIsGdb).answer(client, p);
+                    break;
+                }
                 if (!fromClient(p)) {
-                    return;
+                    break;
                 }
             }
         } catch (IOException e) {
@@ -77,7 +85,8 @@ final class Session {
             listener.error(MeshdbgException.failure("guard relay failed: " + e, e));
             reason = "guard relay failed";
         }
-        end(reason, null);
+        end(reason, null, null, false);
+        Sockets.closeGracefully(socket);
     }
 
     /** Handles one unit from the client; false when the session is over. */
@@ -99,12 +108,16 @@ final class Session {
             client.noAck(true);
             return true;
         }
-        if (serverLink == null && !attach(text)) {
+        if (text.startsWith("qSupported")) {
+            clientIsGdb = Debuggers.pairedServer(text).filter(k -> k == DebugServer.Kind.GDBSERVER).isPresent();
+        }
+        if (serverLink == null && !attach(p)) {
             return false;
         }
         if (TargetState.isKill(text) && !config.allowKill()) {
+            // lldb's k expects an exit status; gdb's vKill expects OK.
             String reply = text.equals("k") ? "X09" : "OK";
-            end("the debugger sent kill (" + text + "); detached instead (--allow-kill to kill)", reply);
+            end("the debugger sent kill (" + text + "); detached instead (--allow-kill to kill)", reply, null, false);
             return false;
         }
         if (text.startsWith("D") && state.breakpoints().size() > 0) {
@@ -121,11 +134,11 @@ final class Session {
     }
 
     /** Starts the debug server for this client, unless it pairs with the other kind of server. */
-    private boolean attach(String firstPacket) throws IOException {
-        Optional<String> mismatch = Debuggers.mismatch(firstPacket, config.kind());
+    private boolean attach(Packet first) throws IOException {
+        Optional<String> mismatch = Debuggers.mismatch(first.text(), config.kind());
         if (mismatch.isPresent()) {
             listener.refused(peer, mismatch.get());
-            Sockets.refuse(client, socket, "meshdbg: " + mismatch.get());
+            new Refusal("meshdbg: " + mismatch.get(), clientIsGdb).answer(client, first);
             markEnded();
             return false;
         }
@@ -135,7 +148,7 @@ final class Session {
             address = started.start();
         } catch (MeshdbgException e) {
             listener.error(e);
-            Sockets.refuse(client, socket, "meshdbg: " + e.getMessage());
+            new Refusal("meshdbg: " + e.getMessage(), clientIsGdb).answer(client, first);
             markEnded();
             return false;
         }
@@ -170,7 +183,7 @@ final class Session {
         }
         takeoverReplies.add(SERVER_GONE);
         if (!isTakenOver()) {
-            end("the debug server exited", null);
+            end("the debug server exited", null, null, false);
         }
     }
 
@@ -201,34 +214,42 @@ final class Session {
             stopped = state.stoppedNanos();
         }
         if (stopped > maxPause.toNanos()) {
-            end("the target was stopped for longer than --max-pause " + Guard.describe(maxPause),
-                    Takeover.consoleText("meshdbg: the target was stopped for longer than " + Guard.describe(maxPause)
-                            + " (--max-pause); detaching so it keeps serving. Reconnect to debug again.\n"));
+            end("the target was stopped for longer than --max-pause " + Guard.describe(maxPause), null,
+                    "meshdbg: the target was stopped for longer than " + Guard.describe(maxPause)
+                            + " (--max-pause), so meshdbg detached and it runs again; reconnect to debug it", true);
         }
     }
 
     /**
-     * Ends the session once, from whichever thread notices first: sends {@code clientReply} (if
-     * any) after making the target safe, detaches if the client did not, stops the server.
+     * Ends the session once, from whichever thread notices first, and leaves the target detached
+     * and running. {@code killReply} answers a kill the guard turned into a detach. {@code notice}
+     * is shown to the client: right away as console output when it waits for a running target,
+     * otherwise (when {@code linger}) as the answer to its next request, before the close.
      */
-    void end(String reason, String clientReply) {
+    void end(String reason, String killReply, String notice, boolean linger) {
+        boolean clientWaits;
         synchronized (lock) {
             if (ended || ending) {
                 return;
             }
             ending = true;
             takenOver = true;
+            clientWaits = state.running();
         }
-        if (clientReply != null && clientReply.startsWith("O")) {
-            Sockets.sendQuietly(client, clientReply);
+        if (notice != null && clientWaits) {
+            Sockets.sendQuietly(client, Takeover.consoleText(notice + "\n"));
         }
         detachForClient(reason);
-        if (clientReply != null && !clientReply.startsWith("O")) {
-            Sockets.sendQuietly(client, clientReply);
+        if (killReply != null) {
+            Sockets.sendQuietly(client, killReply);
         }
-        Sockets.closeGracefully(socket);
         listener.clientDisconnected(reason);
-        markEnded();
+        if (notice != null && linger && !clientWaits) {
+            farewell = notice;
+            markEnded(false);
+        } else {
+            markEnded(true);
+        }
     }
 
     private void detachForClient(String reason) {
@@ -268,6 +289,10 @@ final class Session {
     }
 
     private void markEnded() {
+        markEnded(true);
+    }
+
+    private void markEnded(boolean close) {
         synchronized (lock) {
             if (ended) {
                 return;
@@ -275,7 +300,9 @@ final class Session {
             ended = true;
             takenOver = true;
         }
-        Sockets.closeGracefully(socket);
+        if (close) {
+            Sockets.closeGracefully(socket);
+        }
         finished.countDown();
         onEnd.accept(this);
     }

@@ -1,6 +1,5 @@
 package dev.meshdbg.agent.guard;
 
-import dev.meshdbg.agent.rsp.Packet;
 import dev.meshdbg.agent.rsp.RspChannel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -41,19 +40,6 @@ final class Sockets {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
-    }
-
-    /**
-     * Turns a client away with a message it shows: answers its handshake until it asks for
-     * something real, then replies {@code E.message} and closes.
-     */
-    static void refuse(RspChannel client, Socket socket, String message) {
-        try {
-            client.send(Packet.of("E." + message.replace('#', ' ').replace('$', ' ')));
-        } catch (IOException ignored) {
-            // It left already.
-        }
-        closeGracefully(socket);
     }
 
     static void sendQuietly(RspChannel channel, String text) {
