@@ -95,6 +95,9 @@ final class Session {
             RspChannel link = serverLink;
             if (link != null && !isTakenOver()) {
                 link.sendInterrupt();
+                if (config.kind() == DebugServer.Kind.GDBSERVER) {
+                    helpInterrupt(state.pending());
+                }
             }
             return true;
         }
@@ -185,6 +188,28 @@ final class Session {
         if (!isTakenOver()) {
             end("the debug server exited", null, null, false);
         }
+    }
+
+    /**
+     * gdbserver's interrupt signals the target's process group and fails when the target leads
+     * none; if the target has not stopped a second later, send it SIGINT directly (never SIGTERM
+     * here: gdb would pass that on when the user continues).
+     */
+    private void helpInterrupt(String resume) {
+        DebugServer s = server;
+        Sockets.daemon("guard-interrupt", () -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (lock) {
+                if (takenOver || !state.running() || state.pending() != resume) {
+                    return;
+                }
+            }
+            s.interruptTarget(false);
+        });
     }
 
     /** gdb and lldb remove their breakpoints before {@code D}; this makes sure of it, for lldb-server. */

@@ -49,7 +49,7 @@ final class Takeover {
             String reply = awaitStop(gdbserver ? 1 : REPLY_SECONDS);
             if (reply == null && gdbserver) {
                 // gdbserver signals the target's process group, which fails unless the target leads one.
-                String signal = debugServer.interruptTarget();
+                String signal = debugServer.interruptTarget(true);
                 reply = signal == null ? null : awaitStop(REPLY_SECONDS);
             }
             if (reply == null) {

@@ -165,10 +165,10 @@ public final class DebugServer implements AutoCloseable {
      * Stops the running target by signalling it directly, for when gdbserver cannot: its interrupt
      * signals the target's process group, which fails when the target does not lead one (Envoy
      * under pilot-agent, any process started from a shell without job control). Sends SIGINT with
-     * kill(1) when there is one, else SIGTERM (all java.base can send); the guard keeps either from
-     * being delivered on detach. Returns the signal sent, or null when it could not send one.
+     * kill(1) when there is one, else (when {@code sigtermFallback}) SIGTERM, all java.base can send;
+     * the guard keeps either from being delivered on detach. Returns the signal sent, or null.
      */
-    public String interruptTarget() {
+    public String interruptTarget(boolean sigtermFallback) {
         long target = spec.hostPid();
         if (target <= 0) {
             return null;
@@ -183,6 +183,9 @@ public final class DebugServer implements AutoCloseable {
             // No kill(1) here: fall back to what java.base can send.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return null;
+        }
+        if (!sigtermFallback) {
             return null;
         }
         return ProcessHandle.of(target).map(ProcessHandle::destroy).orElse(false) ? "SIGTERM" : null;
