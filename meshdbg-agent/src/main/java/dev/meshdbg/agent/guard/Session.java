@@ -7,9 +7,12 @@ import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -34,7 +37,7 @@ final class Session {
     private final Object lock = new Object();
     private final TargetState state = new TargetState();
     private final BlockingQueue<Packet> takeoverReplies = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile String farewell;
     private volatile boolean clientIsGdb;
     private boolean takenOver;
@@ -96,7 +99,12 @@ final class Session {
             if (link != null && !isTakenOver()) {
                 link.sendInterrupt();
                 if (config.kind() == DebugServer.Kind.GDBSERVER) {
-                    helpInterrupt(state.pending());
+                    String resume = state.pending();
+                    Takeover.helpInterrupt(server, () -> {
+                        synchronized (lock) {
+                            return !takenOver && state.running() && state.pending() == resume;
+                        }
+                    });
                 }
             }
             return true;
@@ -142,7 +150,7 @@ final class Session {
         if (mismatch.isPresent()) {
             listener.refused(peer, mismatch.get());
             new Refusal("meshdbg: " + mismatch.get(), clientIsGdb).answer(client, first);
-            markEnded();
+            markEnded(true);
             return false;
         }
         DebugServer started = servers.get();
@@ -152,13 +160,16 @@ final class Session {
         } catch (MeshdbgException e) {
             listener.error(e);
             new Refusal("meshdbg: " + e.getMessage(), clientIsGdb).answer(client, first);
-            markEnded();
+            markEnded(true);
             return false;
         }
-        RspChannel link = Sockets.channel(Sockets.connect(address));
-        link.send("QStartNoAckMode");
-        Packet reply = link.receive();
-        link.noAck(reply != null && reply.text().equals("OK"));
+        RspChannel link;
+        try {
+            link = Sockets.openLink(address);
+        } catch (IOException e) {
+            started.close(); // the kernel detaches; nothing was inserted yet
+            throw e;
+        }
         synchronized (lock) {
             server = started;
             serverLink = link;
@@ -190,28 +201,6 @@ final class Session {
         }
     }
 
-    /**
-     * gdbserver's interrupt signals the target's process group and fails when the target leads
-     * none; if the target has not stopped a second later, send it SIGINT directly (never SIGTERM
-     * here: gdb would pass that on when the user continues).
-     */
-    private void helpInterrupt(String resume) {
-        DebugServer s = server;
-        Sockets.daemon("guard-interrupt", () -> {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            synchronized (lock) {
-                if (takenOver || !state.running() || state.pending() != resume) {
-                    return;
-                }
-            }
-            s.interruptTarget(false);
-        });
-    }
-
     /** gdb and lldb remove their breakpoints before {@code D}; this makes sure of it, for lldb-server. */
     private void removeBreakpointsBeforeClientDetach() throws IOException {
         synchronized (lock) {
@@ -230,7 +219,7 @@ final class Session {
     }
 
     /** Detaches a target stopped for longer than the limit, telling the client first. */
-    void checkMaxPause(java.time.Duration maxPause) {
+    void checkMaxPause(Duration maxPause) {
         long stopped;
         synchronized (lock) {
             if (ending || ended || takenOver || serverLink == null) {
@@ -284,26 +273,8 @@ final class Session {
             s = server;
             link = serverLink;
         }
-        if (s == null) {
-            return;
-        }
-        try {
-            if (!state.detachedByClient()) {
-                int removed = new Takeover(link, takeoverReplies, state).detach(s);
-                if (removed >= 0) {
-                    listener.detached(reason, removed);
-                }
-            } else {
-                listener.detached("the debugger detached", 0);
-            }
-        } catch (IOException e) {
-            listener.error(MeshdbgException.failure("could not detach cleanly (" + e.getMessage()
-                    + "); stopping the debug server so the kernel detaches"
-                    + (state.breakpoints().size() > 0 ? " (" + state.breakpoints().size()
-                            + " breakpoint(s) may be left in the target)" : ""), e));
-        } finally {
-            link.close();
-            s.close();
+        if (s != null) {
+            new Takeover(link, takeoverReplies, state).detachAndStop(s, reason, listener);
         }
     }
 
@@ -311,10 +282,6 @@ final class Session {
         synchronized (lock) {
             return takenOver;
         }
-    }
-
-    private void markEnded() {
-        markEnded(true);
     }
 
     private void markEnded(boolean close) {
@@ -333,7 +300,7 @@ final class Session {
     }
 
     /** Waits until the session has ended (the target is detached), at most the given time. */
-    boolean awaitEnd(java.time.Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

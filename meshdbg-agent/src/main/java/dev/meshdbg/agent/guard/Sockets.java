@@ -1,5 +1,6 @@
 package dev.meshdbg.agent.guard;
 
+import dev.meshdbg.agent.rsp.Packet;
 import dev.meshdbg.agent.rsp.RspChannel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -26,6 +27,15 @@ final class Sockets {
         Socket s = new Socket();
         s.connect(address, 5000);
         return s;
+    }
+
+    /** Connects to the debug server and turns acks off on that leg when it agrees. */
+    static RspChannel openLink(InetSocketAddress server) throws IOException {
+        RspChannel link = channel(connect(server));
+        link.send("QStartNoAckMode");
+        Packet reply = link.receive();
+        link.noAck(reply != null && reply.text().equals("OK"));
+        return link;
     }
 
     static String peer(Socket socket) {
