@@ -293,7 +293,7 @@ final class Session {
             takenOver = true;
         }
         if (close) {
-            Sockets.closeGracefully(socket);
+            Sockets.closeSoon(socket);
         }
         finished.countDown();
         onEnd.accept(this);

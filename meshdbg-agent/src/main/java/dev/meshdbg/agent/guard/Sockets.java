@@ -64,12 +64,34 @@ final class Sockets {
      * Half-closes, then drains what the peer still sends before closing: closing a socket with
      * unread input resets the connection, and a reset can discard the last reply in flight.
      */
+    /**
+     * For a socket another thread is reading: half-closes now (the peer sees the end after the
+     * last reply) and closes fully a little later, which ends that reader too.
+     */
+    static void closeSoon(Socket socket) {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException ignored) {
+            // Already closed or reset.
+        }
+        daemon("guard-close", () -> {
+            try {
+                Thread.sleep(2000);
+                socket.close();
+            } catch (InterruptedException | IOException ignored) {
+                // Closing anyway.
+            }
+        });
+    }
+
     static void closeGracefully(Socket socket) {
         if (socket.isClosed()) {
             return;
         }
         try {
-            socket.shutdownOutput();
+            if (!socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+            }
             socket.setSoTimeout(1000);
             InputStream in = socket.getInputStream();
             byte[] buf = new byte[4096];
