@@ -50,6 +50,20 @@ class GuardDebuggingTest extends GuardTestBase {
     }
 
     @Test
+    void aClientCanReconnectAndEachSessionAttachesAfresh() throws Exception {
+        startGuard(DebugServer.Kind.GDBSERVER, null, null, false);
+        for (int session = 1; session <= 2; session++) {
+            DebuggerProcess gdb = gdb("break " + heartbeat(), "continue", "print envoy_like::heartbeats", "detach");
+            assertThat(gdb.awaitExit(LONG)).as(gdb.output()).isTrue();
+            assertThat(gdb.output()).contains("Breakpoint 1, main").contains("detached]");
+            // Between sessions the target runs untouched: no debug server is attached.
+            assertThat(events.await(e -> e.startsWith("disconnected"), LONG)).isPresent();
+            assertSurvives();
+            assertThat(serversStarted).hasValue(session);
+        }
+    }
+
+    @Test
     void anInterruptStopsARunningTargetThatLeadsNoProcessGroup() throws Exception {
         // envoy-like shares the test's process group, as Envoy shares pilot-agent's: gdbserver's
         // own interrupt (SIGINT to the group) fails there, so the guard signals the target itself.

@@ -125,5 +125,6 @@ class GuardLimitsTest extends GuardTestBase {
         assertThat(gdb.awaitExit(LONG)).as(gdb.output()).isTrue();
         assertThat(envoy.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as(events.toString()).isTrue();
         assertThat(envoy.process().exitValue()).isEqualTo(128 + 9);
+        assertThat(events.events()).noneMatch(e -> e.startsWith("error"));
     }
 }
