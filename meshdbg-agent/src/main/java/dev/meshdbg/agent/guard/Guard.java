@@ -133,7 +133,7 @@ public final class Guard implements AutoCloseable {
             }
         }
         if (session != null) {
-            session.end("meshdbg is shutting down", Takeover.consoleText("meshdbg: shutting down; detaching.\n"));
+            session.end("meshdbg is shutting down", null, "meshdbg: shutting down; the target was detached and runs", false);
             try {
                 session.awaitEnd(SHUTDOWN_WAIT);
             } catch (InterruptedException e) {
@@ -165,7 +165,7 @@ public final class Guard implements AutoCloseable {
         if (active != null) {
             String reason = "a debugger from " + active.peer() + " is attached; only one client at a time";
             listener.refused(peer, reason);
-            Sockets.daemon("guard-refuse " + peer, () -> Refusal.turnAway(socket, "meshdbg: " + reason));
+            Sockets.daemon("guard-refuse " + peer, () -> Refusal.turnAway(socket, "meshdbg: " + reason, 5000));
             return;
         }
         try {

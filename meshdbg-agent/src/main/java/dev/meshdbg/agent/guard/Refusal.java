@@ -1,41 +1,107 @@
 package dev.meshdbg.agent.guard;
 
 import dev.meshdbg.agent.rsp.Packet;
+import dev.meshdbg.agent.rsp.Rsp;
 import dev.meshdbg.agent.rsp.RspChannel;
+import dev.meshdbg.agent.server.DebugServer;
 import java.io.IOException;
 import java.net.Socket;
 
 /**
- * Turns away a client the guard will not serve (a second one while a session is active) in a way
- * its user sees: it answers the handshake's {@code QStartNoAckMode} (lldb sends it first), then
- * replies to the first real request with {@code E.message}, which gdb prints as "Remote failure
- * reply", and closes.
+ * Answers a client the guard will not (or no longer) relay for, so that it ends quickly and, where
+ * it can, shows why. Measured: gdb 13 prints {@code E.text} replies to {@code qSupported} as
+ * "Remote failure reply: E.text" and shows {@code O} console text while it waits for a resumed
+ * target; lldb 19 hangs when a stub closes the connection in the middle of its handshake, so it is
+ * answered like a stub without a process (no threads, an error to {@code ?}) until it gives up —
+ * it shows its own words then, and the guard's listener carries the reason.
  */
 final class Refusal {
-    private static final int HANDSHAKE_MILLIS = 5000;
+    private static final int MAX_PACKETS = 64;
 
-    private Refusal() {
+    private final String message;
+    private boolean gdb;
+
+    /** {@code gdb}: the client is known to be gdb (from its {@code qSupported}). */
+    Refusal(String message, boolean gdb) {
+        this.message = message;
+        this.gdb = gdb;
     }
 
-    static void turnAway(Socket socket, String message) {
+    /** Turns away a client that has not spoken yet. */
+    static void turnAway(Socket socket, String message, int timeoutMillis) {
         try {
-            socket.setSoTimeout(HANDSHAKE_MILLIS);
+            socket.setSoTimeout(timeoutMillis);
             RspChannel client = Sockets.channel(socket);
-            for (Packet p; (p = client.receive()) != null; ) {
-                if (!p.isPacket()) {
-                    continue;
-                }
-                if (p.text().equals("QStartNoAckMode")) {
-                    client.send("OK");
-                    client.noAck(true);
-                    continue;
-                }
-                Sockets.refuse(client, socket, message);
-                return;
-            }
+            new Refusal(message, false).answer(client, null);
         } catch (IOException ignored) {
             // Silent client or gone: just close.
         }
         Sockets.closeGracefully(socket);
+    }
+
+    /** Answers {@code first} (if any) and what follows until the client gives up; the caller closes. */
+    void answer(RspChannel client, Packet first) throws IOException {
+        Packet p = first;
+        for (int n = 0; n < MAX_PACKETS; n++) {
+            if (p != null && p.isPacket() && !reply(client, p.text())) {
+                return;
+            }
+            p = client.receive();
+            if (p == null) {
+                return;
+            }
+        }
+    }
+
+    /** Replies to one request; false when the conversation is over. */
+    private boolean reply(RspChannel client, String request) throws IOException {
+        if (request.equals("QStartNoAckMode")) {
+            client.send("OK");
+            client.noAck(true);
+            return true;
+        }
+        if (request.equals("QEnableErrorStrings")) {
+            client.send("OK");
+            return true;
+        }
+        if (request.startsWith("qSupported")) {
+            gdb = Debuggers.pairedServer(request).filter(k -> k == DebugServer.Kind.GDBSERVER).isPresent();
+            if (gdb) {
+                client.send(gdbError());
+                return false;
+            }
+            client.send("PacketSize=4000;QStartNoAckMode+");
+            return true;
+        }
+        if (request.equals("qfThreadInfo") || request.equals("qsThreadInfo")) {
+            client.send("l");
+            return true;
+        }
+        if (TargetState.isResume(request)) {
+            // A debugger waiting for its target prints console output.
+            client.send("O" + Rsp.hex(message + "\n"));
+            return false;
+        }
+        if (request.equals("k") || request.startsWith("vKill") || request.startsWith("D")) {
+            return false;
+        }
+        if ("ZzQH".indexOf(request.charAt(0)) >= 0) {
+            // Settings and breakpoints cost nothing to accept, and gdb aborts "continue" when they
+            // fail, before the resume that would show the notice.
+            client.send("OK");
+            return true;
+        }
+        if (gdb) {
+            // gdb prints "E.text" for some requests; after any error it may go on, so close.
+            client.send(gdbError());
+            return false;
+        }
+        // lldb (after QEnableErrorStrings) reads "Enn;hex"; after '?' fails it sends k and leaves.
+        client.send("E01;" + Rsp.hex(message));
+        return true;
+    }
+
+    private String gdbError() {
+        return "E." + message.replace('#', ' ').replace('$', ' ').replace('}', ' ').replace('*', ' ');
     }
 }

@@ -7,9 +7,12 @@ import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -34,7 +37,9 @@ final class Session {
     private final Object lock = new Object();
     private final TargetState state = new TargetState();
     private final BlockingQueue<Packet> takeoverReplies = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile String farewell;
+    private volatile boolean clientIsGdb;
     private boolean takenOver;
     private boolean ending;
     private boolean ended;
@@ -64,8 +69,14 @@ final class Session {
         String reason = "the debugger closed the connection";
         try {
             for (Packet p; (p = client.receive()) != null; ) {
+                String notice = farewell;
+                if (notice != null) {
+                    // Detached already (max pause): tell the client at its next request, then close.
+                    new Refusal(notice, clientIsGdb).answer(client, p);
+                    break;
+                }
                 if (!fromClient(p)) {
-                    return;
+                    break;
                 }
             }
         } catch (IOException e) {
@@ -77,7 +88,8 @@ final class Session {
             listener.error(MeshdbgException.failure("guard relay failed: " + e, e));
             reason = "guard relay failed";
         }
-        end(reason, null);
+        end(reason, null, null, false);
+        Sockets.closeGracefully(socket);
     }
 
     /** Handles one unit from the client; false when the session is over. */
@@ -86,6 +98,14 @@ final class Session {
             RspChannel link = serverLink;
             if (link != null && !isTakenOver()) {
                 link.sendInterrupt();
+                if (config.kind() == DebugServer.Kind.GDBSERVER) {
+                    String resume = state.pending();
+                    Takeover.helpInterrupt(server, () -> {
+                        synchronized (lock) {
+                            return !takenOver && state.running() && state.pending() == resume;
+                        }
+                    });
+                }
             }
             return true;
         }
@@ -99,12 +119,16 @@ final class Session {
             client.noAck(true);
             return true;
         }
-        if (serverLink == null && !attach(text)) {
+        if (text.startsWith("qSupported")) {
+            clientIsGdb = Debuggers.pairedServer(text).filter(k -> k == DebugServer.Kind.GDBSERVER).isPresent();
+        }
+        if (serverLink == null && !attach(p)) {
             return false;
         }
         if (TargetState.isKill(text) && !config.allowKill()) {
+            // lldb's k expects an exit status; gdb's vKill expects OK.
             String reply = text.equals("k") ? "X09" : "OK";
-            end("the debugger sent kill (" + text + "); detached instead (--allow-kill to kill)", reply);
+            end("the debugger sent kill (" + text + "); detached instead (--allow-kill to kill)", reply, null, false);
             return false;
         }
         if (text.startsWith("D") && state.breakpoints().size() > 0) {
@@ -121,12 +145,12 @@ final class Session {
     }
 
     /** Starts the debug server for this client, unless it pairs with the other kind of server. */
-    private boolean attach(String firstPacket) throws IOException {
-        Optional<String> mismatch = Debuggers.mismatch(firstPacket, config.kind());
+    private boolean attach(Packet first) throws IOException {
+        Optional<String> mismatch = Debuggers.mismatch(first.text(), config.kind());
         if (mismatch.isPresent()) {
             listener.refused(peer, mismatch.get());
-            Sockets.refuse(client, socket, "meshdbg: " + mismatch.get());
-            markEnded();
+            new Refusal("meshdbg: " + mismatch.get(), clientIsGdb).answer(client, first);
+            markEnded(true);
             return false;
         }
         DebugServer started = servers.get();
@@ -135,14 +159,17 @@ final class Session {
             address = started.start();
         } catch (MeshdbgException e) {
             listener.error(e);
-            Sockets.refuse(client, socket, "meshdbg: " + e.getMessage());
-            markEnded();
+            new Refusal("meshdbg: " + e.getMessage(), clientIsGdb).answer(client, first);
+            markEnded(true);
             return false;
         }
-        RspChannel link = Sockets.channel(Sockets.connect(address));
-        link.send("QStartNoAckMode");
-        Packet reply = link.receive();
-        link.noAck(reply != null && reply.text().equals("OK"));
+        RspChannel link;
+        try {
+            link = Sockets.openLink(address);
+        } catch (IOException e) {
+            started.close(); // the kernel detaches; nothing was inserted yet
+            throw e;
+        }
         synchronized (lock) {
             server = started;
             serverLink = link;
@@ -170,7 +197,7 @@ final class Session {
         }
         takeoverReplies.add(SERVER_GONE);
         if (!isTakenOver()) {
-            end("the debug server exited", null);
+            end("the debug server exited", null, null, false);
         }
     }
 
@@ -192,7 +219,7 @@ final class Session {
     }
 
     /** Detaches a target stopped for longer than the limit, telling the client first. */
-    void checkMaxPause(java.time.Duration maxPause) {
+    void checkMaxPause(Duration maxPause) {
         long stopped;
         synchronized (lock) {
             if (ending || ended || takenOver || serverLink == null) {
@@ -201,34 +228,42 @@ final class Session {
             stopped = state.stoppedNanos();
         }
         if (stopped > maxPause.toNanos()) {
-            end("the target was stopped for longer than --max-pause " + Guard.describe(maxPause),
-                    Takeover.consoleText("meshdbg: the target was stopped for longer than " + Guard.describe(maxPause)
-                            + " (--max-pause); detaching so it keeps serving. Reconnect to debug again.\n"));
+            end("the target was stopped for longer than --max-pause " + Guard.describe(maxPause), null,
+                    "meshdbg: the target was stopped for longer than " + Guard.describe(maxPause)
+                            + " (--max-pause), so meshdbg detached and it runs again; reconnect to debug it", true);
         }
     }
 
     /**
-     * Ends the session once, from whichever thread notices first: sends {@code clientReply} (if
-     * any) after making the target safe, detaches if the client did not, stops the server.
+     * Ends the session once, from whichever thread notices first, and leaves the target detached
+     * and running. {@code killReply} answers a kill the guard turned into a detach. {@code notice}
+     * is shown to the client: right away as console output when it waits for a running target,
+     * otherwise (when {@code linger}) as the answer to its next request, before the close.
      */
-    void end(String reason, String clientReply) {
+    void end(String reason, String killReply, String notice, boolean linger) {
+        boolean clientWaits;
         synchronized (lock) {
             if (ended || ending) {
                 return;
             }
             ending = true;
             takenOver = true;
+            clientWaits = state.running();
         }
-        if (clientReply != null && clientReply.startsWith("O")) {
-            Sockets.sendQuietly(client, clientReply);
+        if (notice != null && clientWaits) {
+            Sockets.sendQuietly(client, Takeover.consoleText(notice + "\n"));
         }
         detachForClient(reason);
-        if (clientReply != null && !clientReply.startsWith("O")) {
-            Sockets.sendQuietly(client, clientReply);
+        if (killReply != null) {
+            Sockets.sendQuietly(client, killReply);
         }
-        Sockets.closeGracefully(socket);
         listener.clientDisconnected(reason);
-        markEnded();
+        if (notice != null && linger && !clientWaits) {
+            farewell = notice;
+            markEnded(false);
+        } else {
+            markEnded(true);
+        }
     }
 
     private void detachForClient(String reason) {
@@ -238,26 +273,8 @@ final class Session {
             s = server;
             link = serverLink;
         }
-        if (s == null) {
-            return;
-        }
-        try {
-            if (!state.detachedByClient()) {
-                int removed = new Takeover(link, takeoverReplies, state).detach(s);
-                if (removed >= 0) {
-                    listener.detached(reason, removed);
-                }
-            } else {
-                listener.detached("the debugger detached", 0);
-            }
-        } catch (IOException e) {
-            listener.error(MeshdbgException.failure("could not detach cleanly (" + e.getMessage()
-                    + "); stopping the debug server so the kernel detaches"
-                    + (state.breakpoints().size() > 0 ? " (" + state.breakpoints().size()
-                            + " breakpoint(s) may be left in the target)" : ""), e));
-        } finally {
-            link.close();
-            s.close();
+        if (s != null) {
+            new Takeover(link, takeoverReplies, state).detachAndStop(s, reason, listener);
         }
     }
 
@@ -267,7 +284,7 @@ final class Session {
         }
     }
 
-    private void markEnded() {
+    private void markEnded(boolean close) {
         synchronized (lock) {
             if (ended) {
                 return;
@@ -275,13 +292,15 @@ final class Session {
             ended = true;
             takenOver = true;
         }
-        Sockets.closeGracefully(socket);
+        if (close) {
+            Sockets.closeSoon(socket);
+        }
         finished.countDown();
         onEnd.accept(this);
     }
 
     /** Waits until the session has ended (the target is detached), at most the given time. */
-    boolean awaitEnd(java.time.Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

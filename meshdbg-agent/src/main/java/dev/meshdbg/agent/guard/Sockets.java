@@ -29,6 +29,15 @@ final class Sockets {
         return s;
     }
 
+    /** Connects to the debug server and turns acks off on that leg when it agrees. */
+    static RspChannel openLink(InetSocketAddress server) throws IOException {
+        RspChannel link = channel(connect(server));
+        link.send("QStartNoAckMode");
+        Packet reply = link.receive();
+        link.noAck(reply != null && reply.text().equals("OK"));
+        return link;
+    }
+
     static String peer(Socket socket) {
         SocketAddress a = socket.getRemoteSocketAddress();
         if (a instanceof InetSocketAddress i) {
@@ -43,19 +52,6 @@ final class Sockets {
         t.start();
     }
 
-    /**
-     * Turns a client away with a message it shows: answers its handshake until it asks for
-     * something real, then replies {@code E.message} and closes.
-     */
-    static void refuse(RspChannel client, Socket socket, String message) {
-        try {
-            client.send(Packet.of("E." + message.replace('#', ' ').replace('$', ' ')));
-        } catch (IOException ignored) {
-            // It left already.
-        }
-        closeGracefully(socket);
-    }
-
     static void sendQuietly(RspChannel channel, String text) {
         try {
             channel.send(text);
@@ -68,12 +64,34 @@ final class Sockets {
      * Half-closes, then drains what the peer still sends before closing: closing a socket with
      * unread input resets the connection, and a reset can discard the last reply in flight.
      */
+    /**
+     * For a socket another thread is reading: half-closes now (the peer sees the end after the
+     * last reply) and closes fully a little later, which ends that reader too.
+     */
+    static void closeSoon(Socket socket) {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException ignored) {
+            // Already closed or reset.
+        }
+        daemon("guard-close", () -> {
+            try {
+                Thread.sleep(2000);
+                socket.close();
+            } catch (InterruptedException | IOException ignored) {
+                // Closing anyway.
+            }
+        });
+    }
+
     static void closeGracefully(Socket socket) {
         if (socket.isClosed()) {
             return;
         }
         try {
-            socket.shutdownOutput();
+            if (!socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+            }
             socket.setSoTimeout(1000);
             InputStream in = socket.getInputStream();
             byte[] buf = new byte[4096];

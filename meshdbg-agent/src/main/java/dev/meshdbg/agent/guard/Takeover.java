@@ -4,9 +4,11 @@ import dev.meshdbg.agent.rsp.Packet;
 import dev.meshdbg.agent.rsp.RspChannel;
 import dev.meshdbg.agent.rsp.Rsp;
 import dev.meshdbg.agent.server.DebugServer;
+import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The guard speaking to the debug server on its own, once the client no longer does: finish the
@@ -33,6 +35,32 @@ final class Takeover {
     }
 
     /**
+     * Leaves the target running without the client's breakpoints, however the debug server
+     * behaves: detaches cleanly when it can, else kills the server so that the kernel detaches.
+     * Reports to the listener; closes the link and the server either way.
+     */
+    void detachAndStop(DebugServer debugServer, String reason, GuardListener listener) {
+        try {
+            if (!state.detachedByClient()) {
+                int removed = detach(debugServer);
+                if (removed >= 0) {
+                    listener.detached(reason, removed);
+                }
+            } else {
+                listener.detached("the debugger detached", 0);
+            }
+        } catch (IOException e) {
+            int left = state.breakpoints().size();
+            listener.error(MeshdbgException.failure("could not detach cleanly (" + e.getMessage()
+                    + "); stopping the debug server so the kernel detaches"
+                    + (left > 0 ? " (" + left + " breakpoint(s) may be left in the target)" : ""), e));
+        } finally {
+            server.close();
+            debugServer.close();
+        }
+    }
+
+    /**
      * Stops the target if it runs, removes the client's breakpoints and detaches. Returns how many
      * breakpoints it removed, or -1 when the target exited meanwhile (nothing to detach from).
      */
@@ -49,7 +77,7 @@ final class Takeover {
             String reply = awaitStop(gdbserver ? 1 : REPLY_SECONDS);
             if (reply == null && gdbserver) {
                 // gdbserver signals the target's process group, which fails unless the target leads one.
-                String signal = debugServer.interruptTarget();
+                String signal = debugServer.interruptTarget(true);
                 reply = signal == null ? null : awaitStop(REPLY_SECONDS);
             }
             if (reply == null) {
@@ -85,6 +113,24 @@ final class Takeover {
             state.breakpoints().removed(b);
         }
         return removed;
+    }
+
+    /**
+     * gdbserver's interrupt signals the target's process group and fails when the target leads
+     * none: if the client's interrupt has not stopped the target a second later, send it SIGINT
+     * directly (never SIGTERM here: gdb passes that on when the user continues).
+     */
+    static void helpInterrupt(DebugServer debugServer, BooleanSupplier stillRunning) {
+        Sockets.daemon("guard-interrupt", () -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (stillRunning.getAsBoolean()) {
+                debugServer.interruptTarget(false);
+            }
+        });
     }
 
     /** The next stop reply, skipping anything else, or null after the timeout. */

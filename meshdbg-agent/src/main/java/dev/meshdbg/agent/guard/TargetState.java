@@ -55,6 +55,9 @@ final class TargetState {
             addIfBreakpoint(command, false);
         } else if (command.startsWith("D") && text.equals("OK")) {
             detachedByClient = true;
+        } else if (isKill(command)) {
+            // Passed through with --allow-kill: nothing left to detach from.
+            exited = true;
         } else if (command.startsWith("qSupported")) {
             multiprocess = command.contains("multiprocess+") && text.contains("multiprocess+");
         }

@@ -105,6 +105,7 @@ public final class DebugServer implements AutoCloseable {
         if (spec.commandPrefix().isEmpty() && !Files.isExecutable(Path.of(spec.binary()))) {
             throw missing(null);
         }
+        refuseIfTraced();
         try {
             process = new ProcessBuilder(spec.command()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         } catch (IOException e) {
@@ -164,10 +165,10 @@ public final class DebugServer implements AutoCloseable {
      * Stops the running target by signalling it directly, for when gdbserver cannot: its interrupt
      * signals the target's process group, which fails when the target does not lead one (Envoy
      * under pilot-agent, any process started from a shell without job control). Sends SIGINT with
-     * kill(1) when there is one, else SIGTERM (all java.base can send); the guard keeps either from
-     * being delivered on detach. Returns the signal sent, or null when it could not send one.
+     * kill(1) when there is one, else (when {@code sigtermFallback}) SIGTERM, all java.base can send;
+     * the guard keeps either from being delivered on detach. Returns the signal sent, or null.
      */
-    public String interruptTarget() {
+    public String interruptTarget(boolean sigtermFallback) {
         long target = spec.hostPid();
         if (target <= 0) {
             return null;
@@ -184,6 +185,9 @@ public final class DebugServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+        if (!sigtermFallback) {
+            return null;
+        }
         return ProcessHandle.of(target).map(ProcessHandle::destroy).orElse(false) ? "SIGTERM" : null;
     }
 
@@ -195,9 +199,36 @@ public final class DebugServer implements AutoCloseable {
                 + " or give the path of one", cause);
     }
 
+    /** A second tracer is refused by the kernel (and crashes lldb-server 19): say who holds the target. */
+    private void refuseIfTraced() {
+        if (spec.hostPid() <= 0) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + spec.hostPid() + "/status"))) {
+                if (line.startsWith("TracerPid:") && !line.substring(10).strip().equals("0")) {
+                    String tracer = line.substring(10).strip();
+                    String comm = ProcessHandle.of(Long.parseLong(tracer)).flatMap(h -> h.info().command())
+                            .map(c -> " (" + c + ")").orElse("");
+                    throw MeshdbgException.failure("pid " + spec.pid() + " is already being debugged by pid " + tracer
+                            + comm + ": detach or stop that debugger first", null);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // No such process here, or unreadable: the server's attach will say what is wrong.
+        }
+    }
+
     private MeshdbgException failed(String said, boolean timedOut) {
         String name = spec.kind().serverName();
         String words = said.isBlank() ? "no output" : said.strip().replaceAll("\\s*\\n\\s*", "; ");
+        int dump = words.indexOf("PLEASE submit a bug report");
+        if (dump >= 0) {
+            words = (dump > 0 ? words.substring(0, dump) : "") + name + " crashed";
+        }
+        if (words.length() > 400) {
+            words = words.substring(0, 400) + "...";
+        }
         if (words.contains("No such file or directory") && words.contains(spec.binary())) {
             return missing(null);
         }

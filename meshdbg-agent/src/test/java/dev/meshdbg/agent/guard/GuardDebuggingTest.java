@@ -3,6 +3,9 @@ package dev.meshdbg.agent.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdbg.agent.server.DebugServer;
+import dev.meshdbg.agent.rsp.RspChannel;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,51 @@ class GuardDebuggingTest extends GuardTestBase {
                     .contains("Process " + envoy.pid() + " detached");
         }
         assertThat(events.await("detached 0 the debugger detached", LONG)).as(events.toString()).isPresent();
+        assertSurvives();
+    }
+
+    @Test
+    void aClientCanReconnectAndEachSessionAttachesAfresh() throws Exception {
+        startGuard(DebugServer.Kind.GDBSERVER, null, null, false);
+        for (int session = 1; session <= 2; session++) {
+            DebuggerProcess gdb = gdb("break " + heartbeat(), "continue", "print envoy_like::heartbeats", "detach");
+            assertThat(gdb.awaitExit(LONG)).as(gdb.output()).isTrue();
+            assertThat(gdb.output()).contains("Breakpoint 1, main").contains("detached]");
+            // Between sessions the target runs untouched: no debug server is attached.
+            assertThat(events.await(e -> e.startsWith("disconnected"), LONG)).isPresent();
+            assertSurvives();
+            assertThat(serversStarted).hasValue(session);
+        }
+    }
+
+    @Test
+    void anInterruptStopsARunningTargetThatLeadsNoProcessGroup() throws Exception {
+        // envoy-like shares the test's process group, as Envoy shares pilot-agent's: gdbserver's
+        // own interrupt (SIGINT to the group) fails there, so the guard signals the target itself.
+        // gdb in batch mode cannot wait for an interrupt, so this client speaks the protocol itself.
+        startGuard(DebugServer.Kind.GDBSERVER, null, null, false);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), guardPort)) {
+            socket.setSoTimeout(10_000);
+            RspChannel gdb = new RspChannel(socket.getInputStream(), socket.getOutputStream(), socket);
+            gdb.send("qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;vContSupported+;xmlRegisters=i386");
+            assertThat(gdb.receive().text()).contains("PacketSize=");
+            gdb.send("QStartNoAckMode");
+            assertThat(gdb.receive().text()).isEqualTo("OK");
+            gdb.noAck(true);
+            gdb.send("QProgramSignals:0;1;3;4;6;7;8;9;a;b;c;d;e;f;10;11;12;13;14;15;16;17;18;19;1a;1b;1c;1d;1e;1f");
+            assertThat(gdb.receive().text()).isEqualTo("OK");
+            gdb.send("vCont;c");
+            Thread.sleep(500);
+            assertThat(envoy.state()).isNotEqualTo("t");
+
+            gdb.sendInterrupt();
+
+            String stop = gdb.receive().text();
+            assertThat(stop).startsWith("T02"); // SIGINT
+            assertThat(envoy.state()).isEqualTo("t");
+            gdb.send("D;" + Long.toHexString(envoy.pid()));
+            assertThat(gdb.receive().text()).isEqualTo("OK");
+        }
         assertSurvives();
     }
 

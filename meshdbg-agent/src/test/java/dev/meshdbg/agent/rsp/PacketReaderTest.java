@@ -1,0 +1,111 @@
+package dev.meshdbg.agent.rsp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PacketReaderTest {
+    private static PacketReader reader(String stream) {
+        return new PacketReader(new ByteArrayInputStream(stream.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void readsAcksInterruptsPacketsAndNotifications() throws IOException {
+        PacketReader r = reader("+$qSupported:multiprocess+#c6-\u0003%Stop:T05#b9junk$OK#9a");
+        assertThat(r.read()).isEqualTo(Packet.ACK);
+        Packet q = r.read();
+        assertThat(q.type()).isEqualTo(Packet.Type.PACKET);
+        assertThat(q.text()).isEqualTo("qSupported:multiprocess+");
+        assertThat(q.checksumOk()).isEqualTo(Rsp.checksum(q.wire()) == 0xc6);
+        assertThat(r.read()).isEqualTo(Packet.NACK);
+        assertThat(r.read()).isEqualTo(Packet.INTERRUPT);
+        Packet stop = r.read();
+        assertThat(stop.type()).isEqualTo(Packet.Type.NOTIFICATION);
+        assertThat(stop.text()).isEqualTo("Stop:T05");
+        // Noise between frames is skipped.
+        Packet ok = r.read();
+        assertThat(ok.text()).isEqualTo("OK");
+        assertThat(ok.checksumOk()).isTrue();
+        assertThat(r.read()).isNull();
+    }
+
+    @Test
+    void flagsABadChecksum() throws IOException {
+        Packet p = reader("$OK#00").read();
+        assertThat(p.text()).isEqualTo("OK");
+        assertThat(p.checksumOk()).isFalse();
+        assertThat(reader("$OK#zz").read().checksumOk()).isFalse();
+    }
+
+    @Test
+    void keepsTheWireFormSoARelayForwardsItByteForByte() throws IOException {
+        byte[] body = {'m', 0x7d, 0x03, 'x', '*', '"'}; // an escaped '#' and a run
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.writeBytes(Rsp.frame('$', body));
+        Packet p = new PacketReader(new ByteArrayInputStream(stream.toByteArray())).read();
+        assertThat(p.checksumOk()).isTrue();
+        assertThat(p.wire()).containsExactly(body);
+        assertThat(p.frame()).containsExactly(stream.toByteArray());
+        assertThat(p.text()).isEqualTo("m#xxxxxx");
+    }
+
+    @Test
+    void readsBinaryBodiesContainingEscapedFrameCharacters() throws IOException {
+        byte[] data = new byte[256];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) i;
+        }
+        byte[] frame = Rsp.frame('$', Rsp.escape(data));
+        Packet p = new PacketReader(new ByteArrayInputStream(frame)).read();
+        assertThat(p.checksumOk()).isTrue();
+        assertThat(p.text().getBytes(StandardCharsets.ISO_8859_1)).containsExactly(data);
+    }
+
+    @Test
+    void readsAFrameSplitAcrossManyReads() throws IOException {
+        byte[] frame = "+$vCont;c:p2085.-1#ad$OK#9a".getBytes(StandardCharsets.ISO_8859_1);
+        PacketReader r = new PacketReader(new OneByteAtATime(frame));
+        assertThat(r.read()).isEqualTo(Packet.ACK);
+        Packet p = r.read();
+        assertThat(p.text()).isEqualTo("vCont;c:p2085.-1");
+        assertThat(p.checksumOk()).isTrue();
+        assertThat(r.read().text()).isEqualTo("OK");
+    }
+
+    @Test
+    void endOfStreamInsideAPacketIsAnError() {
+        assertThatThrownBy(() -> reader("$qSupported:multi").read()).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> reader("$OK#9").read()).isInstanceOf(EOFException.class);
+    }
+
+    /** Delivers one byte per read call, like a slow network. */
+    private static final class OneByteAtATime extends InputStream {
+        private final byte[] data;
+        private int pos;
+
+        OneByteAtATime(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() {
+            return pos < data.length ? data[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= data.length) {
+                return -1;
+            }
+            b[off] = data[pos++];
+            return 1;
+        }
+    }
+}
