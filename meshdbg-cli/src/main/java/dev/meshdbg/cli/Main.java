@@ -15,11 +15,21 @@ public final class Main {
 
     /** Runs meshdbg as the process would, without exiting: for tests and the kubectl plugin. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command tree: for help, completion and tests. */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /** The tree {@code args} need: only the named command when the first argument names one. */
+    static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new MeshdbgCommand());
+        String first = args.length > 0 ? args[0] : "";
+        var wanted = MeshdbgCommand.COMMANDS.containsKey(first) && !first.equals("completion")
+                ? java.util.Map.of(first, MeshdbgCommand.COMMANDS.get(first)) : MeshdbgCommand.COMMANDS;
+        wanted.forEach((name, command) -> cli.addSubcommand(name, command.get()));
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);

@@ -2,23 +2,40 @@ package dev.meshdbg.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 @Command(name = "meshdbg",
         mixinStandardHelpOptions = true,
         versionProvider = MeshdbgCommand.Version.class,
-        description = "Attach lldb, gdb or VSCode to the Envoy sidecar of an Istio pod, and keep it alive.",
-        subcommands = {
-            CompletionCommand.class,
-            // attach: the cluster path; with --local it hands over to dev.meshdbg.cli.attach.AttachCommand.
-            dev.meshdbg.cli.kube.KubeAttachCommand.class, dev.meshdbg.cli.kube.SidecarCommand.class, dev.meshdbg.cli.kube.CleanupCommand.class,
-            dev.meshdbg.cli.demo.DemoCommand.class,
-            dev.meshdbg.cli.symbols.SymbolsCommand.class,
-            dev.meshdbg.cli.image.ImageCommand.class, dev.meshdbg.cli.image.DoctorCommand.class,
-        })
+        description = "Attach lldb, gdb or VSCode to the Envoy sidecar of an Istio pod, and keep it alive.")
 public final class MeshdbgCommand implements Runnable {
+    /**
+     * The subcommands, by name. picocli reflects over every registered command class at start-up;
+     * a run that names its command registers only that one, which keeps {@code symbols inspect}
+     * from paying for the cluster and image commands' option models.
+     */
+    static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> c = new LinkedHashMap<>();
+        c.put("demo", dev.meshdbg.cli.demo.DemoCommand::new);
+        // attach: the cluster path; with --local it hands over to dev.meshdbg.cli.attach.AttachCommand.
+        c.put("attach", dev.meshdbg.cli.kube.KubeAttachCommand::new);
+        c.put("sidecar", dev.meshdbg.cli.kube.SidecarCommand::new);
+        c.put("cleanup", dev.meshdbg.cli.kube.CleanupCommand::new);
+        c.put("symbols", dev.meshdbg.cli.symbols.SymbolsCommand::new);
+        c.put("image", dev.meshdbg.cli.image.ImageCommand::new);
+        c.put("doctor", dev.meshdbg.cli.image.DoctorCommand::new);
+        c.put("completion", CompletionCommand::new);
+        return Collections.unmodifiableMap(c);
+    }
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
