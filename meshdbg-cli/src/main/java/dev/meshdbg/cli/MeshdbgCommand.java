@@ -12,6 +12,7 @@ import picocli.CommandLine.IVersionProvider;
         description = "Attach lldb, gdb or VSCode to the Envoy sidecar of an Istio pod, and keep it alive.",
         subcommands = {
             CompletionCommand.class,
+            dev.meshdbg.cli.symbols.SymbolsCommand.class,
         })
 public final class MeshdbgCommand implements Runnable {
     @picocli.CommandLine.Spec
