@@ -51,8 +51,7 @@ for size in $sizes; do
   mb=$(($(stat -c %s "$bin") / 1048576))
   # Both must agree on the number of units, or the comparison means nothing.
   dump_units=$($(dump_cmd "$bin") | grep -cE "DW_TAG_(compile|skeleton|partial|type)_unit")
-  mesh_units=$($(mesh_cmd "$bin") | jq '[.. | objects | to_entries[] |
-      select(.key | test("^(unitCount|unit_count)$")) | .value] | first // "?"')
+  mesh_units=$($(mesh_cmd "$bin") | jq '.debugInfo.units.total')
   if [[ $mesh_units != "$dump_units" ]]; then
     echo "symbols-bench: FAIL on $size: meshdbg reports $mesh_units units, llvm-dwarfdump $dump_units" >&2
     status=1
@@ -60,7 +59,7 @@ for size in $sizes; do
   echo "symbols-bench: $size ($mb MB, $dump_units units): timing $runs runs each" >&2
   hyperfine --style basic --warmup 2 --runs "$runs" --export-csv "$work/$size.csv" \
     -n meshdbg "$(mesh_cmd "$bin")" -n llvm-dwarfdump "$(dump_cmd "$bin")" \
-    --output=null >&2
+    --output=pipe >&2
   mesh_t=$(awk -F, '$1 == "meshdbg" { print $4 }' "$work/$size.csv")
   dump_t=$(awk -F, '$1 == "llvm-dwarfdump" { print $4 }' "$work/$size.csv")
   mesh_range=$(awk -F, '$1 == "meshdbg" { printf "%.2f-%.2f", $7, $8 }' "$work/$size.csv")
