@@ -61,14 +61,19 @@ gdb_script "$bin" "$work/gdb-cache" >"$work/gdb-warm.gdb"
 
 echo "lldb-ready: adding accelerator tables to copies of $bin" >&2
 have_names=false
-if command -v llvm-dwarfutil-19 >/dev/null; then
+# llvm-dwarfutil holds the whole DWARF in memory: about 10x the file size was seen.
+avail_mb=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+need_mb=$(($(stat -c %s "$bin") / 1048576 * 10))
+if ! command -v llvm-dwarfutil-19 >/dev/null; then
+  echo "lldb-ready: llvm-dwarfutil-19 missing (apt-get install llvm-19): skipping .debug_names" >&2
+elif ((avail_mb < need_mb)); then
+  echo "lldb-ready: only $avail_mb MB available, llvm-dwarfutil needs ~$need_mb MB: skipping .debug_names" >&2
+else
   # No garbage collection or ODR deduplication: keep the DWARF as it is, only add .debug_names.
   /usr/bin/time -f "%e %M" -o "$work/results/dwarfutil.time" nice -n 10 llvm-dwarfutil-19 \
     --no-garbage-collection --no-odr --build-accelerator=DWARF "$bin" "$work/names/$name"
   lldb_script "$work/names/$name" >"$work/lldb-names.lldb"
   have_names=true
-else
-  echo "lldb-ready: llvm-dwarfutil-19 missing (apt-get install llvm-19): skipping .debug_names" >&2
 fi
 cp "$bin" "$work/gdbindex/$name"
 /usr/bin/time -f "%e %M" -o "$work/results/gdb-add-index.time" nice -n 10 gdb-add-index "$work/gdbindex/$name"
@@ -142,15 +147,15 @@ row() { # LABEL DESCRIPTION PEER
   rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/results/${4:-$1}.time" 2>/dev/null || echo "-")
   awk -F, -v d="$2" -v p="$peer" -v rss="$rss" -v self="$1" -v peerl="$3" 'NR == 2 {
     ratio = (self == peerl) ? "1.00 (peer)" : sprintf("%.2fx faster", p / $4)
-    printf "| %s | %.2f | %.2f | %.2f | %s | %s |\n", d, $4, $7, $8, rss, ratio }' "$work/results/$1.csv"
+    printf "| %s | %.2f | %.2f | %.2f | %.2f | %s | %s |\n", d, $4, $7, $8, $5 + $6, rss, ratio }' "$work/results/$1.csv"
 }
 size_mb() { stat -c %s "$1" | awk '{ printf "%.0f", $1 / 1048576 }'; }
 
 echo "Binary: $bin ($(size_mb "$bin") MB); breakpoints: ${breakpoints[*]}; $runs runs after 1 warm-up."
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB, load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| variant | median s | min s | max s | peak RSS MB | vs peer |"
-echo "| --- | ---: | ---: | ---: | ---: | --- |"
+echo "| variant | median s | min s | max s | mean CPU s | peak RSS MB | vs peer (median) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 row lldb-plain "lldb-19 plain" lldb-plain
 row lldb-warm "lldb-19 + index cache, warm" lldb-plain
 row lldb-cold "lldb-19 + index cache, cold (fills it)" lldb-plain lldb-fill

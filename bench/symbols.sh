@@ -62,8 +62,9 @@ for size in $sizes; do
     --output=pipe >&2
   mesh_t=$(awk -F, '$1 == "meshdbg" { print $4 }' "$work/$size.csv")
   dump_t=$(awk -F, '$1 == "llvm-dwarfdump" { print $4 }' "$work/$size.csv")
-  mesh_range=$(awk -F, '$1 == "meshdbg" { printf "%.2f-%.2f", $7, $8 }' "$work/$size.csv")
-  dump_range=$(awk -F, '$1 == "llvm-dwarfdump" { printf "%.2f-%.2f", $7, $8 }' "$work/$size.csv")
+  # Wall range and mean CPU (user + system): on a loaded machine CPU time is the steadier figure.
+  mesh_range=$(awk -F, '$1 == "meshdbg" { printf "%.2f-%.2f; CPU %.2f", $7, $8, $5 + $6 }' "$work/$size.csv")
+  dump_range=$(awk -F, '$1 == "llvm-dwarfdump" { printf "%.2f-%.2f; CPU %.2f", $7, $8, $5 + $6 }' "$work/$size.csv")
   mesh_rss=$(peak_rss_mb $(mesh_cmd "$bin"))
   dump_rss=$(peak_rss_mb $(dump_cmd "$bin"))
   rows+=("$(awk -v s="$size" -v mb="$mb" -v u="$dump_units" -v mt="$mesh_t" -v dt="$dump_t" \
@@ -74,7 +75,7 @@ done
 
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB, load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs after 2 warm-ups."
 echo
-echo "| binary | size MB | units | meshdbg s median (min-max) | llvm-dwarfdump s median (min-max) | time ratio (dwarfdump / meshdbg) | meshdbg peak RSS MB | llvm-dwarfdump peak RSS MB | RSS ratio (dwarfdump / meshdbg) |"
+echo "| binary | size MB | units | meshdbg s median (min-max; mean CPU s) | llvm-dwarfdump s median (min-max; mean CPU s) | time ratio (dwarfdump / meshdbg) | meshdbg peak RSS MB | llvm-dwarfdump peak RSS MB | RSS ratio (dwarfdump / meshdbg) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 exit $status
