@@ -73,9 +73,16 @@ for size in $sizes; do
       s, mb, u, mt, mr, dt, dr, dt / mt, mm, dm, dm / mm }')")
 done
 
+# What any meshdbg command costs before it reads a byte: the JVM start floor.
+hyperfine --style basic --warmup 2 --runs "$runs" --export-csv "$work/floor.csv" -n floor \
+  "$meshdbg --version" --output=pipe >&2
+floor=$(awk -F, 'NR == 2 { printf "%.2f s wall (median), %.2f s CPU", $4, $5 + $6 }' "$work/floor.csv")
+
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB, load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs after 2 warm-ups."
 echo
 echo "| binary | size MB | units | meshdbg s median (min-max; mean CPU s) | llvm-dwarfdump s median (min-max; mean CPU s) | time ratio (dwarfdump / meshdbg) | meshdbg peak RSS MB | llvm-dwarfdump peak RSS MB | RSS ratio (dwarfdump / meshdbg) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
+echo
+echo "JVM start floor (\`meshdbg --version\`): $floor."
 exit $status
