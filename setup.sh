@@ -10,7 +10,7 @@ cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 packages=(
   openjdk-17-jdk-headless maven
   g++ clang-14 lld-14 llvm-14 binutils
-  gdb gdbserver lldb-19
+  gdb gdbserver lldb-19 llvm-19
   util-linux procps iproute2
   containerd runc docker-registry busybox-static apache2-utils
   hyperfine time

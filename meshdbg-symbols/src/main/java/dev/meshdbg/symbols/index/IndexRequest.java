@@ -1,0 +1,23 @@
+package dev.meshdbg.symbols.index;
+
+import java.nio.file.Path;
+
+/**
+ * What {@code meshdbg symbols index} was asked to do.
+ *
+ * @param output where the indexed copy goes; null for {@code INPUT.indexed} beside the input
+ * @param overwrite replace an existing output file
+ * @param skipMemoryCheck run even when less memory is available than llvm-dwarfutil is expected to need
+ */
+public record IndexRequest(Path input, Path output, boolean overwrite, boolean skipMemoryCheck) {
+    public static final String DEFAULT_SUFFIX = ".indexed";
+
+    /** The output path: the one given, or the input's name plus {@value #DEFAULT_SUFFIX} beside it. */
+    public Path outputPath() {
+        if (output != null) {
+            return output;
+        }
+        Path name = input.getFileName();
+        return input.resolveSibling((name == null ? "symbols" : name.toString()) + DEFAULT_SUFFIX);
+    }
+}
