@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Debugger-ready latency on the large benchmark binary: from debugger start until three
-# breakpoints (set by function name) are resolved, whole process, for
-#   lldb plain             lldb-19 -b: target create + breakpoint set
-#   lldb index cache warm  the same after symbols.enable-lldb-index-cache true with its own
-#                          cache dir, filled by a first run (what meshdbg's command file does)
-#   lldb index cache cold  the same with an emptied cache dir (the first session's cost)
-#   lldb .debug_names      plain lldb on a copy given an accelerator table by llvm-dwarfutil-19
-#   lldb .debug_names + index cache, warm
+# Debugger-ready latency on a benchmark binary: from debugger start until three breakpoints
+# (set by function name) are resolved, whole process, for
+#   lldb plain               lldb-19 -b: target create + breakpoint set
+#   meshdbg file, warm       lldb-19 -b -s with the lldb command file that `meshdbg attach
+#                            --local --debugger lldb` wrote for this binary (index cache on),
+#                            its final gdb-remote line replaced by the same breakpoint commands;
+#                            cache filled by a first run
+#   meshdbg file, cold       the same with its index cache emptied (the first session's cost)
+#   lldb .debug_names        plain lldb on the copy `meshdbg symbols index` wrote
+#   meshdbg file on the copy, warm   attach given that copy as --symbols
 #   gdb plain / gdb .gdb_index (gdb-add-index copy) / gdb index-cache warm
 # Every variant must report the same breakpoint locations as its plain peer, else it fails.
+# The command files come from a real attach: the binary runs with --serve, meshdbg attaches to
+# it with --client none (no debugger connects, so it is never stopped), and XDG_CACHE_HOME
+# points meshdbg's index cache into the bench's directory. The server runs until the end, since
+# the file's `platform select --sysroot /proc/PID/root` names it.
 #
-#   bench/lldb-ready.sh [--size small|large] [--runs N] [--skip-gdb]
+#   bench/lldb-ready.sh [--size small|large|envoy] [--runs N] [--skip-gdb]
 # The indexed copies are kept beside the binary and reused while newer than it.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+meshdbg=$(dirname "$here")/bin/meshdbg
 
 size=large runs=5 gdb=true
 while (($#)); do
@@ -21,31 +28,33 @@ while (($#)); do
     --size) size=${2:?}; shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
     --skip-gdb) gdb=false; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "lldb-ready: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-for tool in lldb-19 gdb gdb-add-index hyperfine /usr/bin/time; do
+for tool in lldb-19 gdb gdb-add-index hyperfine jq /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "lldb-ready: $tool not found (run ./setup.sh --deps)" >&2; exit 1; }
 done
+if ! "$meshdbg" symbols index --help >/dev/null 2>&1; then
+  echo "lldb-ready: '$meshdbg symbols index' does not run; build with mvn -B -q -o -DskipTests package" >&2
+  exit 1
+fi
 
 bin=$("$here/make-big-binary.sh" --size "$size")
 entry=${bin%/ws/*}
 work=$entry/lldb-ready
-rm -rf "$work"/{results,lldb-cache-*,gdb-cache}
+rm -rf "$work"/{results,lldb-cache-*,gdb-cache,xdg-*,attach-*}
 mkdir -p "$work"/{names,gdbindex,results}
 name=$(basename "$bin")
 breakpoints=(bench::handle_request unit42::process unit7::process)
 
-# Command files: the cached variant starts with what meshdbg's lldb command file will contain.
-lldb_script() { # BIN [CACHE_DIR]
-  if [[ -n ${2:-} ]]; then
-    echo "settings set symbols.enable-lldb-index-cache true"
-    echo "settings set symbols.lldb-index-cache-path $2"
-  fi
-  echo "target create $1"
+breakpoint_commands() {
   for b in "${breakpoints[@]}"; do echo "breakpoint set -n $b"; done
   echo "breakpoint list"
+}
+lldb_script() { # BIN: what a person types without meshdbg
+  echo "target create $1"
+  breakpoint_commands
 }
 gdb_script() { # BIN [CACHE_DIR]
   if [[ -n ${2:-} ]]; then
@@ -57,10 +66,7 @@ gdb_script() { # BIN [CACHE_DIR]
   echo "info breakpoints"
 }
 lldb_script "$bin" >"$work/lldb-plain.lldb"
-lldb_script "$bin" "$work/lldb-cache-warm" >"$work/lldb-warm.lldb"
-lldb_script "$bin" "$work/lldb-cache-cold" >"$work/lldb-cold.lldb"
 lldb_script "$work/names/$name" >"$work/lldb-names.lldb"
-lldb_script "$work/names/$name" "$work/lldb-cache-names" >"$work/lldb-names-warm.lldb"
 gdb_script "$bin" >"$work/gdb-plain.gdb"
 gdb_script "$bin" "$work/gdb-cache" >"$work/gdb-warm.gdb"
 gdb_script "$work/gdbindex/$name" >"$work/gdb-index.gdb"
@@ -68,25 +74,64 @@ fresh() { [[ -f $1 && $1 -nt $bin && -f $2 ]]; } # COPY TIMEFILE: made from this
 
 echo "lldb-ready: adding accelerator tables to copies of $bin" >&2
 have_names=false
-# llvm-dwarfutil holds the whole DWARF in memory: about 10x the file size was seen.
-avail_mb=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
-need_mb=$(($(stat -c %s "$bin") / 1048576 * 10))
-if fresh "$work/names/$name" "$work/dwarfutil.time"; then
+if fresh "$work/names/$name" "$work/index.json"; then
   have_names=true
-elif ! command -v llvm-dwarfutil-19 >/dev/null; then
-  echo "lldb-ready: llvm-dwarfutil-19 missing (apt-get install llvm-19): skipping .debug_names" >&2
-elif ((avail_mb < need_mb)); then
-  echo "lldb-ready: only $avail_mb MB available, llvm-dwarfutil needs ~$need_mb MB: skipping .debug_names" >&2
+# meshdbg symbols index refuses, with its reason, when llvm-dwarfutil, memory or disk is missing.
+elif nice -n 10 "$meshdbg" symbols index -o json --force --out "$work/names/$name" "$bin" >"$work/index.events"; then
+  grep '"event":"indexed"' "$work/index.events" >"$work/index.json"
+  have_names=true
 else
-  # No garbage collection or ODR deduplication: keep the DWARF as it is, only add .debug_names.
-  /usr/bin/time -f "%e %M" -o "$work/dwarfutil.time" nice -n 10 llvm-dwarfutil-19 \
-    --no-garbage-collection --no-odr --build-accelerator=DWARF "$bin" "$work/names/$name"
-  have_names=true
+  echo "lldb-ready: skipping the .debug_names variants (meshdbg symbols index failed, reason above)" >&2
 fi
 if $gdb && ! fresh "$work/gdbindex/$name" "$work/gdb-add-index.time"; then
   cp "$bin" "$work/gdbindex/$name"
   /usr/bin/time -f "%e %M" -o "$work/gdb-add-index.time" nice -n 10 gdb-add-index "$work/gdbindex/$name"
 fi
+
+# meshdbg's command file for SYMBOLS, from a real attach to the running server (see the header).
+server_pid=""
+attach_pid=""
+stop_all() {
+  [[ -n $attach_pid ]] && kill "$attach_pid" 2>/dev/null
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null
+  true
+}
+trap stop_all EXIT
+"$bin" --serve >/dev/null 2>&1 &
+server_pid=$!
+meshdbg_file() { # LABEL SYMBOLS OUT_FILE
+  local dir=$work/attach-$1 config i
+  mkdir -p "$dir"
+  XDG_CACHE_HOME=$work/xdg-$1 "$meshdbg" attach --local --pid "$server_pid" --debugger lldb --symbols "$2" \
+    --client none -o json --out "$dir" >"$dir/events.json" 2>"$dir/stderr" &
+  attach_pid=$!
+  for ((i = 0; i < 600; i++)); do
+    grep -q '"event":"ready"' "$dir/events.json" 2>/dev/null && break
+    kill -0 "$attach_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  config=$(jq -r 'select(.event == "ready") | .configs.lldb' "$dir/events.json")
+  kill -TERM "$attach_pid" 2>/dev/null; wait "$attach_pid" 2>/dev/null || true
+  attach_pid=""
+  if [[ -z $config || ! -f $config ]]; then
+    echo "lldb-ready: FAIL: meshdbg attach wrote no lldb command file:" >&2
+    cat "$dir/events.json" "$dir/stderr" >&2
+    exit 1
+  fi
+  # The file must end with its one gdb-remote line: that line, and only it, becomes the breakpoints.
+  if [[ $(grep -v '^#' "$config" | grep -c '^gdb-remote ') != 1 || $(grep -v '^#' "$config" | tail -1) != gdb-remote* ]]; then
+    echo "lldb-ready: FAIL: $config does not end with one gdb-remote line" >&2
+    exit 1
+  fi
+  { grep -v '^gdb-remote ' "$config"; breakpoint_commands; } >"$3"
+}
+echo "lldb-ready: writing meshdbg's lldb command files (meshdbg attach --local --pid $server_pid)" >&2
+meshdbg_file warm "$bin" "$work/lldb-warm.lldb"
+meshdbg_file cold "$bin" "$work/lldb-cold.lldb"
+$have_names && meshdbg_file names "$work/names/$name" "$work/lldb-names-warm.lldb"
+grep -q "enable-lldb-index-cache true" "$work/lldb-warm.lldb" ||
+  { echo "lldb-ready: FAIL: meshdbg's command file does not turn the index cache on" >&2; exit 1; }
+cache_of() { echo "$work/xdg-$1/meshdbg/lldb-index-cache"; }
 
 lldb_cmd() { echo "lldb-19 --no-lldbinit --batch --source $1"; }
 gdb_cmd() { echo "gdb -nx -batch -x $1"; }
@@ -130,7 +175,7 @@ if ((n != ${#breakpoints[@]})); then
   cat "$work/results/lldb-plain.out" >&2
   exit 1
 fi
-[[ -n $(ls -A "$work/lldb-cache-warm") ]] || { echo "lldb-ready: FAIL: lldb wrote no index cache" >&2; exit 1; }
+[[ -n $(ls -A "$(cache_of warm)" 2>/dev/null) ]] || { echo "lldb-ready: FAIL: lldb wrote no index cache" >&2; exit 1; }
 check_same lldb-warm "$work/results/lldb-plain.out" "$work/results/lldb-warm.out"
 check_same lldb-fill "$work/results/lldb-plain.out" "$work/results/lldb-fill.out"
 if $have_names; then
@@ -157,7 +202,7 @@ timeit() { # LABEL PREPARE COMMAND: median, min and max seconds into results/LAB
 }
 timeit lldb-plain "" "$(lldb_cmd "$work/lldb-plain.lldb")"
 timeit lldb-warm "" "$(lldb_cmd "$work/lldb-warm.lldb")"
-timeit lldb-cold "rm -rf $work/lldb-cache-cold" "$(lldb_cmd "$work/lldb-cold.lldb")"
+timeit lldb-cold "rm -rf $(cache_of cold)" "$(lldb_cmd "$work/lldb-cold.lldb")"
 if $have_names; then
   timeit lldb-names "" "$(lldb_cmd "$work/lldb-names.lldb")"
   timeit lldb-names-warm "" "$(lldb_cmd "$work/lldb-names-warm.lldb")"
@@ -186,11 +231,11 @@ echo
 echo "| variant | median s | min s | max s | mean CPU s | peak RSS MB | vs peer (median) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 row lldb-plain "lldb-19 plain" lldb-plain
-row lldb-warm "lldb-19 + index cache, warm" lldb-plain
-row lldb-cold "lldb-19 + index cache, cold (fills it)" lldb-plain lldb-fill
+row lldb-warm "lldb-19 + meshdbg's command file (index cache warm)" lldb-plain
+row lldb-cold "lldb-19 + meshdbg's command file (index cache cold: fills it)" lldb-plain lldb-fill
 if $have_names; then
-  row lldb-names "lldb-19 on copy with .debug_names (llvm-dwarfutil-19)" lldb-plain
-  row lldb-names-warm "lldb-19 on copy with .debug_names + index cache, warm" lldb-plain
+  row lldb-names "lldb-19 plain on the \`meshdbg symbols index\` copy" lldb-plain
+  row lldb-names-warm "lldb-19 + meshdbg's command file on the \`symbols index\` copy (index cache warm)" lldb-plain
 fi
 if $gdb; then
   row gdb-plain "gdb 13 plain" gdb-plain
@@ -199,8 +244,9 @@ if $gdb; then
 fi
 echo
 echo "Locations: every variant listed the same breakpoint locations as its plain peer."
-$have_names && echo "llvm-dwarfutil-19 --build-accelerator=DWARF: $(awk '{ printf "%.1f s, peak RSS %.0f MB", $1, $2 / 1024 }' "$work/dwarfutil.time"), file $(size_mb "$bin") -> $(size_mb "$work/names/$name") MB."
+echo "meshdbg's command files: \`meshdbg attach --local --pid PID --debugger lldb --symbols FILE --client none -o json\`, final gdb-remote line replaced by the breakpoint commands; lldb-19 --no-lldbinit --batch --source FILE."
+$have_names && echo "meshdbg symbols index (llvm-dwarfutil $(jq -r '"--no-garbage-collection --no-odr --build-accelerator=DWARF): \(.seconds) s, llvm-dwarfutil peak RSS \(.toolPeakRssBytes / 1048576 | floor) MB"' "$work/index.json"), file $(size_mb "$bin") -> $(size_mb "$work/names/$name") MB."
 $gdb && echo "gdb-add-index: $(awk '{ printf "%.1f s, peak RSS %.0f MB", $1, $2 / 1024 }' "$work/gdb-add-index.time"), file $(size_mb "$bin") -> $(size_mb "$work/gdbindex/$name") MB."
-echo "lldb index cache: $(du -sm "$work/lldb-cache-warm" | cut -f1) MB."
+echo "lldb index cache: $(du -sm "$(cache_of warm)" | cut -f1) MB."
 $gdb && echo "gdb index-cache: $(du -sm "$work/gdb-cache" | cut -f1) MB."
 true
