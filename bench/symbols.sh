@@ -5,18 +5,18 @@
 # start included: wall time by hyperfine (median of N runs after warm-ups), peak RSS by
 # /usr/bin/time -f %M (highest of 3 runs). Targets: meshdbg >= 10x faster, peak RSS < 300 MB.
 #
-#   bench/symbols.sh [--runs N] [--sizes "small large"]
+#   bench/symbols.sh [--runs N] [--sizes "small large envoy"]
 # Exit status 1 when meshdbg is missing or reports a different unit count than llvm-dwarfdump.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
-runs=10 sizes="small large"
+runs=10 sizes="small large envoy"
 while (($#)); do
   case $1 in
     --runs) runs=${2:?}; shift 2 ;;
     --sizes) sizes=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "symbols-bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -45,6 +45,13 @@ peak_rss_mb() { # COMMAND...: highest peak RSS of 3 runs, in MB
 }
 stat_of() { awk -F, -v col="$2" 'NR == 2 { printf "%.3f", $col }' "$1"; } # CSV COLUMN
 
+# What each binary is made of: the sections a DIE walker pays for (.debug_info) against the rest.
+section_mb() { # BIN SECTION: its size in MB (0 when absent)
+  local hex
+  hex=$(readelf -S -W "$1" | sed -n 's/^ *\[ *[0-9]*\] *//p' | awk -v n="$2" '$1 == n { print $5; exit }')
+  echo $(( 16#${hex:-0} / 1048576 ))
+}
+composition=()
 rows=() status=0
 for size in $sizes; do
   bin=$("$here/make-big-binary.sh" --size "$size")
@@ -56,6 +63,7 @@ for size in $sizes; do
     echo "symbols-bench: FAIL on $size: meshdbg reports $mesh_units units, llvm-dwarfdump $dump_units" >&2
     status=1
   fi
+  composition+=("| $size | $mb | $dump_units | $(section_mb "$bin" .debug_info) | $(section_mb "$bin" .debug_str) | $(section_mb "$bin" .debug_str_offsets) | $(section_mb "$bin" .debug_line) | $(section_mb "$bin" .debug_abbrev) | $(section_mb "$bin" .text) |")
   echo "symbols-bench: $size ($mb MB, $dump_units units): timing $runs runs each" >&2
   hyperfine --style basic --warmup 2 --runs "$runs" --export-csv "$work/$size.csv" \
     -n meshdbg "$(mesh_cmd "$bin")" -n llvm-dwarfdump "$(dump_cmd "$bin")" \
@@ -78,6 +86,10 @@ hyperfine --style basic --warmup 2 --runs "$runs" --export-csv "$work/floor.csv"
   "$meshdbg --version" --output=pipe >&2
 floor=$(awk -F, 'NR == 2 { printf "%.2f s wall (median), %.2f s CPU", $4, $5 + $6 }' "$work/floor.csv")
 
+echo "| binary | file MB | units | .debug_info MB | .debug_str MB | .debug_str_offsets MB | .debug_line MB | .debug_abbrev MB | .text MB |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+printf '%s\n' "${composition[@]}"
+echo
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB, load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs after 2 warm-ups."
 echo
 echo "| binary | size MB | units | meshdbg s median (min-max; mean CPU s) | llvm-dwarfdump s median (min-max; mean CPU s) | time ratio (dwarfdump / meshdbg) | meshdbg peak RSS MB | llvm-dwarfdump peak RSS MB | RSS ratio (dwarfdump / meshdbg) |"

@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "index", mixinStandardHelpOptions = true,
-        description = {"Write a copy of a debug binary with a .debug_names accelerator table (built by llvm-dwarfutil,",
-            "package llvm-19), so lldb sets breakpoints without indexing all DWARF first. The copy keeps the",
-            "build-id, so it can be given to 'meshdbg attach --symbols'. Needs about 8x the file size in memory."})
+        description = {"Write a copy of a debug binary with a .debug_names accelerator table, so lldb sets breakpoints",
+            "without indexing all DWARF first. Built by llvm-dwarfutil (package llvm-19); needs about 8x the",
+            "file size in memory. The copy keeps the build-id: give it to 'meshdbg attach --symbols' for lldb",
+            "(gdb 13 finds functions by name in it only through the ELF symbols: give gdb the original)."})
 final class IndexCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "The debug binary, e.g. bazel-bin/source/exe/envoy-static.")
     Path file;
