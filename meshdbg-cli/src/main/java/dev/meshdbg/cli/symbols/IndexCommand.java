@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = {"Write a copy of a debug binary with a .debug_names accelerator table, so lldb sets breakpoints",
-            "without indexing all DWARF first. Built by llvm-dwarfutil (package llvm-19); needs about 8x the",
-            "file size in memory. The copy keeps the build-id: give it to 'meshdbg attach --symbols' for lldb",
+            "without indexing all DWARF first. Built by llvm-dwarfutil (package llvm-19), which needs about",
+            "48x the size of .debug_info in memory. The copy keeps the build-id: give it to 'meshdbg attach --symbols' for lldb",
             "(gdb 13 finds functions by name in it only through the ELF symbols: give gdb the original)."})
 final class IndexCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "The debug binary, e.g. bazel-bin/source/exe/envoy-static.")
@@ -78,7 +78,9 @@ final class IndexCommand implements Runnable {
     }
 
     private static String memory(IndexPlan plan) {
-        return "needs about " + Sizes.human(plan.memoryNeeded()) + " of memory"
+        return "needs about " + Sizes.human(plan.memoryNeeded()) + " of memory ("
+                + AcceleratorIndex.MEMORY_PER_DEBUG_INFO_BYTE + "x its "
+                + Sizes.human(plan.debugInfoBytes()) + " of .debug_info)"
                 + (plan.memoryAvailable() >= 0 ? " (" + Sizes.human(plan.memoryAvailable()) + " available)" : "")
                 + " and " + Sizes.human(plan.diskNeeded()) + " of disk"
                 + (plan.diskFree() >= 0 ? " (" + Sizes.human(plan.diskFree()) + " free)" : "");
@@ -117,6 +119,7 @@ final class IndexCommand implements Runnable {
             e.put("buildId", plan.buildId());
             e.put("tool", plan.tool().executable().toString());
             e.put("toolVersion", plan.tool().version());
+            e.put("debugInfoBytes", plan.debugInfoBytes());
             e.put("memoryNeededBytes", plan.memoryNeeded());
             e.put("memoryAvailableBytes", plan.memoryAvailable());
             e.put("diskNeededBytes", plan.diskNeeded());

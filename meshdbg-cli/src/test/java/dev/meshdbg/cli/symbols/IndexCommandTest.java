@@ -57,7 +57,8 @@ class IndexCommandTest {
         }
         assertThat(events).extracting(e -> e.get("event").asText()).containsExactly("started", "verifying", "indexed");
         JsonNode started = events.get(0);
-        assertThat(started.get("memoryNeededBytes").asLong()).isEqualTo(8 * Files.size(program));
+        assertThat(started.get("debugInfoBytes").asLong()).isPositive();
+        assertThat(started.get("memoryNeededBytes").asLong()).isEqualTo(48 * started.get("debugInfoBytes").asLong());
         assertThat(started.get("tool").asText()).contains("llvm-dwarfutil");
         JsonNode done = events.get(2);
         assertThat(done.get("output").asText()).isEqualTo(out.toString());

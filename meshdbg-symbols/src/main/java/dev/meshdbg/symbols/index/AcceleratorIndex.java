@@ -21,6 +21,9 @@ import java.util.Objects;
  * interrupted run leaves nothing behind.
  */
 public final class AcceleratorIndex {
+    /** llvm-dwarfutil's expected peak memory per byte of .debug_info (see BENCHMARKS.md). */
+    public static final int MEMORY_PER_DEBUG_INFO_BYTE = IndexPlanner.MEMORY_PER_DEBUG_INFO_BYTE;
+
     private AcceleratorIndex() {
     }
 

@@ -53,6 +53,11 @@ final class DwarfUtilRun {
         long start = System.nanoTime();
         try {
             int exit = await(process, listener, start);
+            if (exit == 128 + 9) {
+                throw MeshdbgException.failure(tool.executable().getFileName() + " was killed (SIGKILL) while indexing " + input
+                        + (peakRss > 0 ? " after using up to " + IndexPlanner.gb(peakRss) + " of memory" : "")
+                        + "; most likely it ran out of memory: index it on a machine with more", null);
+            }
             if (exit != 0) {
                 throw MeshdbgException.failure(tool.executable().getFileName() + " failed (exit " + exit + ") on " + input
                         + ": " + lastLine(log), null);

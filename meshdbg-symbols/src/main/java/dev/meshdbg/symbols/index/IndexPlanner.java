@@ -15,10 +15,12 @@ import java.util.function.Supplier;
 /** Checks an indexing request before anything is written: input, output, tool, memory and disk. */
 final class IndexPlanner {
     /**
-     * llvm-dwarfutil holds the whole DWARF in memory: its peak was 7.7x the file size on a 1.36 GB
-     * benchmark binary (10.5 GB), so 8x is the estimate.
+     * llvm-dwarfutil holds every DIE in memory, so its peak follows the size of .debug_info, not of
+     * the file: 45x on a benchmark binary with 235 MB of .debug_info (10.5 GB, 7.7x its 1.36 GB
+     * file), 47x on one with 17 MB; on a DIE-heavy 1.07 GB binary (819 MB of .debug_info) it passed
+     * 17 GB and was stopped. 48x is the estimate.
      */
-    static final int MEMORY_PER_FILE_BYTE = 8;
+    static final int MEMORY_PER_DEBUG_INFO_BYTE = 48;
     /** The copy grew by 6% there (the table itself); leave room for more. */
     static final double DISK_PER_FILE_BYTE = 1.15;
 
@@ -48,7 +50,9 @@ final class IndexPlanner {
         DwarfUtil dwarfUtil = tool.get();
 
         long size = report.sizeBytes();
-        long memoryNeeded = size * MEMORY_PER_FILE_BYTE;
+        long debugInfo = debug.sections().stream().filter(s -> s.name().equals(".debug_info"))
+                .mapToLong(s -> Math.max(s.size(), s.uncompressedSize())).sum();
+        long memoryNeeded = debugInfo * MEMORY_PER_DEBUG_INFO_BYTE;
         long memoryAvailable = HostResources.memoryAvailable();
         long diskNeeded = (long) (size * DISK_PER_FILE_BYTE);
         Path dir = parent(output);
@@ -58,12 +62,12 @@ final class IndexPlanner {
                     + gb(diskNeeded) + " needed, " + gb(diskFree) + " free (choose another place with --out)", null);
         }
         if (!request.skipMemoryCheck() && memoryAvailable >= 0 && memoryAvailable < memoryNeeded) {
-            throw MeshdbgException.failure("llvm-dwarfutil needs about " + gb(memoryNeeded) + " of memory for this "
-                    + gb(size) + " file (" + MEMORY_PER_FILE_BYTE + "x its size), only " + gb(memoryAvailable)
+            throw MeshdbgException.failure("llvm-dwarfutil needs about " + gb(memoryNeeded) + " of memory for this file's "
+                    + gb(debugInfo) + " of .debug_info (" + MEMORY_PER_DEBUG_INFO_BYTE + "x), only " + gb(memoryAvailable)
                     + " is available: run it where there is more, or pass --skip-memory-check", null);
         }
         String buildId = report.buildId().map(BuildId::hex).orElse(null);
-        return new IndexPlan(input, output, size, buildId, report.codeSha256(), debug.unitCount(), dwarfUtil,
+        return new IndexPlan(input, output, size, buildId, report.codeSha256(), debug.unitCount(), dwarfUtil, debugInfo,
                 memoryNeeded, memoryAvailable, diskNeeded, diskFree, request.overwrite());
     }
 

@@ -76,7 +76,9 @@ class AcceleratorIndexTest {
         List<String> events = new ArrayList<>();
         IndexPlan plan = AcceleratorIndex.plan(new IndexRequest(input, null, false, false));
         assertThat(plan.output()).isEqualTo(input.resolveSibling("envoy.indexed"));
-        assertThat(plan.memoryNeeded()).isEqualTo(8 * Files.size(input));
+        long debugInfo = readelfSectionSize(input, ".debug_info");
+        assertThat(plan.debugInfoBytes()).isEqualTo(debugInfo).isPositive();
+        assertThat(plan.memoryNeeded()).isEqualTo(48 * debugInfo);
         IndexResult result = AcceleratorIndex.build(plan, new IndexListener() {
             @Override
             public void started(IndexPlan p) {
@@ -187,9 +189,20 @@ class AcceleratorIndexTest {
         assumeTrue(clangBinary != null && gccBinary != null, "needs both clang++-14 and g++ (./setup.sh --deps)");
         SymbolReport input = SymbolInspector.inspect(clangBinary);
         IndexPlan plan = new IndexPlan(clangBinary, work.resolve("unused"), Files.size(clangBinary),
-                input.buildId().map(BuildId::hex).orElseThrow(), null, input.debugInfo().unitCount(), tool, 0, -1, 0, -1, false);
+                input.buildId().map(BuildId::hex).orElseThrow(), null, input.debugInfo().unitCount(), tool, 0, 0, -1, 0, -1, false);
         assertThatThrownBy(() -> AcceleratorIndex.verify(plan, gccBinary))
                 .isInstanceOfSatisfying(MeshdbgException.class, e -> assertThat(e.getMessage()).contains("build-id"));
+    }
+
+    /** A section's size as readelf reports it: a second reader to check the plan against. */
+    private static long readelfSectionSize(Path file, String section) {
+        for (String line : Toolchain.run(work, "readelf", "-S", "-W", file.toString()).split("\n")) {
+            String[] f = line.replaceFirst("^\\s*\\[\\s*\\d+\\]\\s*", "").trim().split("\\s+");
+            if (f.length > 4 && f[0].equals(section)) {
+                return Long.parseLong(f[4], 16);
+            }
+        }
+        throw new AssertionError("readelf lists no " + section + " in " + file);
     }
 
     private static void assertBadInput(IndexRequest request, String message) {
