@@ -6,6 +6,7 @@ import dev.meshdbg.symbols.index.IndexListener;
 import dev.meshdbg.symbols.index.IndexPlan;
 import dev.meshdbg.symbols.index.IndexRequest;
 import dev.meshdbg.symbols.index.IndexResult;
+import dev.meshdbg.symbols.index.IndexTool;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "index", mixinStandardHelpOptions = true,
-        description = {"Write a copy of a debug binary with a .debug_names accelerator table, so lldb sets breakpoints",
-            "without indexing all DWARF first. Built by llvm-dwarfutil (package llvm-19), which needs about",
-            "48x the size of .debug_info in memory. The copy keeps the build-id: give it to 'meshdbg attach --symbols' for lldb",
-            "(gdb 13 finds functions by name in it only through the ELF symbols: give gdb the original)."})
+        description = {"Write a copy of a debug binary with a .debug_names accelerator table, so lldb (and gdb) set",
+            "breakpoints without indexing all DWARF first. The copy keeps the build-id: give it to",
+            "'meshdbg attach --symbols'. Written by gdb-add-index -dwarf-5 (package gdb; about 5x the file",
+            "size in memory) or, with --tool llvm, by llvm-dwarfutil (package llvm-19; about 48x the size of",
+            ".debug_info, and gdb 13 then finds functions by name only through the ELF symbols)."})
 final class IndexCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "The debug binary, e.g. bazel-bin/source/exe/envoy-static.")
     Path file;
@@ -32,6 +34,10 @@ final class IndexCommand implements Runnable {
 
     @Option(names = "--force", description = "Replace the output file if it exists.")
     boolean force;
+
+    @Option(names = "--tool", paramLabel = "gdb|llvm", defaultValue = "gdb",
+            description = "What writes the table: gdb (gdb-add-index -dwarf-5, default) or llvm (llvm-dwarfutil).")
+    String tool;
 
     @Option(names = "--skip-memory-check", description = "Run even when less memory is available than llvm-dwarfutil is expected to need.")
     boolean skipMemoryCheck;
@@ -45,7 +51,7 @@ final class IndexCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter w = spec.commandLine().getOut();
-        IndexPlan plan = AcceleratorIndex.plan(new IndexRequest(file, out, force, skipMemoryCheck));
+        IndexPlan plan = AcceleratorIndex.plan(new IndexRequest(file, out, force, skipMemoryCheck, IndexTool.ofOption(tool)));
         IndexResult result = AcceleratorIndex.build(plan, output.json() ? new JsonEvents(w) : new TextProgress(w));
         if (output.json()) {
             Map<String, Object> done = InspectJson.ordered("event", "indexed", "input", result.input().toString(),
@@ -62,7 +68,7 @@ final class IndexCommand implements Runnable {
                     result.output(), Sizes.human(result.outputBytes()), secondsText(result.elapsed()),
                     result.buildId() == null ? "absent (code hash equal)" : result.buildId(), result.units());
             if (result.toolPeakRssBytes() > 0) {
-                w.printf("llvm-dwarfutil used up to %s of memory%n", Sizes.human(result.toolPeakRssBytes()));
+                w.printf("the tool used up to %s of memory%n", Sizes.human(result.toolPeakRssBytes()));
             }
             w.printf("use it as the symbol file: meshdbg attach ... --symbols %s%n", result.output());
             w.flush();
@@ -78,9 +84,7 @@ final class IndexCommand implements Runnable {
     }
 
     private static String memory(IndexPlan plan) {
-        return "needs about " + Sizes.human(plan.memoryNeeded()) + " of memory ("
-                + AcceleratorIndex.MEMORY_PER_DEBUG_INFO_BYTE + "x its "
-                + Sizes.human(plan.debugInfoBytes()) + " of .debug_info)"
+        return "needs about " + Sizes.human(plan.memoryNeeded()) + " of memory (" + plan.tool().kind().memoryBasis() + ")"
                 + (plan.memoryAvailable() >= 0 ? " (" + Sizes.human(plan.memoryAvailable()) + " available)" : "")
                 + " and " + Sizes.human(plan.diskNeeded()) + " of disk"
                 + (plan.diskFree() >= 0 ? " (" + Sizes.human(plan.diskFree()) + " free)" : "");
@@ -117,7 +121,8 @@ final class IndexCommand implements Runnable {
                     "output", plan.output().toString(), "inputBytes", plan.inputBytes());
             e.put("units", plan.units());
             e.put("buildId", plan.buildId());
-            e.put("tool", plan.tool().executable().toString());
+            e.put("tool", plan.tool().kind().option());
+            e.put("toolPath", plan.tool().executable().toString());
             e.put("toolVersion", plan.tool().version());
             e.put("debugInfoBytes", plan.debugInfoBytes());
             e.put("memoryNeededBytes", plan.memoryNeeded());

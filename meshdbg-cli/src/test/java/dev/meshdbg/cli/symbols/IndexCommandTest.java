@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshdbg.cli.CliRun;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.index.DwarfUtilLocator;
+import dev.meshdbg.symbols.index.GdbAddIndexLocator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,20 +33,23 @@ class IndexCommandTest {
         program = work.resolve("envoy");
     }
 
-    private static void requireTool() {
-        boolean found;
+    private static void requireTool(boolean llvm) {
+        String missing = null;
         try {
-            DwarfUtilLocator.find();
-            found = true;
+            if (llvm) {
+                DwarfUtilLocator.find();
+            } else {
+                GdbAddIndexLocator.find();
+            }
         } catch (MeshdbgException e) {
-            found = false;
+            missing = e.getMessage();
         }
-        assumeTrue(found, "llvm-dwarfutil is not installed (apt-get install llvm-19, or ./setup.sh --deps)");
+        assumeTrue(missing == null, missing + " (./setup.sh --deps installs it)");
     }
 
     @Test
     void jsonEventsAndAnIndexedCopyThatInspectReports() throws Exception {
-        requireTool();
+        requireTool(false);
         Path out = work.resolve("out/envoy.idx");
         Files.createDirectories(out.getParent());
         CliRun r = CliRun.of("symbols", "index", "-o", "json", "--out", out.toString(), program.toString());
@@ -58,8 +62,9 @@ class IndexCommandTest {
         assertThat(events).extracting(e -> e.get("event").asText()).containsExactly("started", "verifying", "indexed");
         JsonNode started = events.get(0);
         assertThat(started.get("debugInfoBytes").asLong()).isPositive();
-        assertThat(started.get("memoryNeededBytes").asLong()).isEqualTo(48 * started.get("debugInfoBytes").asLong());
-        assertThat(started.get("tool").asText()).contains("llvm-dwarfutil");
+        assertThat(started.get("memoryNeededBytes").asLong()).isEqualTo(5 * Files.size(program));
+        assertThat(started.get("tool").asText()).isEqualTo("gdb");
+        assertThat(started.get("toolPath").asText()).endsWith("gdb-add-index");
         JsonNode done = events.get(2);
         assertThat(done.get("output").asText()).isEqualTo(out.toString());
         assertThat(done.get("buildId").asText()).matches("[0-9a-f]{40}");
@@ -77,12 +82,12 @@ class IndexCommandTest {
 
     @Test
     void textOutputSaysWhatItWroteAndHowToUseIt() throws Exception {
-        requireTool();
+        requireTool(true);
         Path dir = Files.createDirectories(work.resolve("text"));
         Path input = Files.copy(program, dir.resolve("envoy"));
-        CliRun r = CliRun.of("symbols", "index", input.toString());
+        CliRun r = CliRun.of("symbols", "index", "--tool", "llvm", input.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("indexing " + input).contains("needs about")
+        assertThat(r.out()).contains("indexing " + input).contains("llvm-dwarfutil").contains("48x the size of .debug_info")
                 .contains("wrote " + dir.resolve("envoy.indexed")).contains("--symbols " + dir.resolve("envoy.indexed"));
         assertThat(dir.resolve("envoy.indexed")).isExecutable();
     }
@@ -92,6 +97,7 @@ class IndexCommandTest {
         Path text = Files.writeString(work.resolve("notes.txt"), "not a binary\n");
         assertOneLineBadInput(CliRun.of("symbols", "index", text.toString()), "notes.txt");
         assertOneLineBadInput(CliRun.of("symbols", "index", work.resolve("missing").toString()), "missing");
+        assertOneLineBadInput(CliRun.of("symbols", "index", "--tool", "lld", program.toString()), "unknown --tool 'lld'");
         assertThat(work.resolve("notes.txt.indexed")).doesNotExist();
     }
 

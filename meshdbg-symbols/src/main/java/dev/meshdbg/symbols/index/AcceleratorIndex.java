@@ -16,25 +16,23 @@ import java.util.Objects;
 /**
  * {@code meshdbg symbols index}: writes a copy of a debug binary with a DWARF 5 {@code .debug_names}
  * accelerator table, so that lldb finds functions and types without indexing every DIE itself
- * (see BENCHMARKS.md, "Debugger ready"). The table is built by llvm-dwarfutil; the copy is checked (same build-id,
+ * (see BENCHMARKS.md, "Debugger ready"). The table is written by gdb-add-index (default) or
+ * llvm-dwarfutil, see {@link IndexTool}; the copy is checked (same build-id,
  * same number of units, a .debug_names present) before it takes the output's name, so a failed or
  * interrupted run leaves nothing behind.
  */
 public final class AcceleratorIndex {
-    /** llvm-dwarfutil's expected peak memory per byte of .debug_info (see BENCHMARKS.md). */
-    public static final int MEMORY_PER_DEBUG_INFO_BYTE = IndexPlanner.MEMORY_PER_DEBUG_INFO_BYTE;
-
     private AcceleratorIndex() {
     }
 
     /** Checks the request without writing anything; throws with one line when it cannot go ahead. */
     public static IndexPlan plan(IndexRequest request) {
-        return IndexPlanner.plan(request, IndexPlanner.locate(null));
+        return IndexPlanner.plan(request, IndexPlanner.locate(request.tool(), null));
     }
 
-    /** The same, looking for llvm-dwarfutil only in {@code toolDirs}. */
+    /** The same, looking for the tool (and what it needs) only in {@code toolDirs}. */
     public static IndexPlan plan(IndexRequest request, List<Path> toolDirs) {
-        return IndexPlanner.plan(request, IndexPlanner.locate(Objects.requireNonNull(toolDirs)));
+        return IndexPlanner.plan(request, IndexPlanner.locate(request.tool(), Objects.requireNonNull(toolDirs)));
     }
 
     /** Writes and verifies the indexed copy. */
@@ -42,7 +40,7 @@ public final class AcceleratorIndex {
         long start = System.nanoTime();
         Path output = plan.output().toAbsolutePath();
         Path copy = output.resolveSibling("." + output.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        DwarfUtilRun run = new DwarfUtilRun(plan.tool(), plan.input(), copy);
+        IndexerRun run = new IndexerRun(plan.tool(), plan.input(), copy);
         listener.started(plan);
         try {
             run.run(listener);
@@ -55,7 +53,8 @@ public final class AcceleratorIndex {
         } catch (IOException e) {
             throw MeshdbgException.failure("cannot write " + output + ": " + e.getMessage(), e);
         } finally {
-            DwarfUtilRun.deleteQuietly(copy);
+            IndexerRun.deleteQuietly(copy);
+            IndexerRun.deleteLeftovers(copy);
         }
     }
 

@@ -34,17 +34,17 @@ public final class DwarfUtilLocator {
     }
 
     /** The newest suitable llvm-dwarfutil on PATH or in /usr/lib/llvm-N/bin, or a failure naming the package. */
-    public static DwarfUtil find() {
+    public static IndexerInstall find() {
         return find(searchDirs());
     }
 
     /** The same among the executables in {@code dirs} (for tests). */
-    public static DwarfUtil find(List<Path> dirs) {
+    public static IndexerInstall find(List<Path> dirs) {
         List<String> unsuitable = new ArrayList<>();
-        Optional<DwarfUtil> best = Optional.empty();
+        Optional<IndexerInstall> best = Optional.empty();
         for (Path candidate : candidates(dirs)) {
-            Optional<DwarfUtil> probed = probe(candidate, unsuitable);
-            if (probed.isPresent() && (best.isEmpty() || probed.get().major() > best.get().major())) {
+            Optional<IndexerInstall> probed = probe(candidate, unsuitable);
+            if (probed.isPresent() && (best.isEmpty() || major(probed.get()) > major(best.get()))) {
                 best = probed;
             }
         }
@@ -54,7 +54,7 @@ public final class DwarfUtilLocator {
                 + ": install the " + PACKAGE + " package (apt-get install " + PACKAGE + ")", null));
     }
 
-    private static Optional<DwarfUtil> probe(Path candidate, List<String> unsuitable) {
+    private static Optional<IndexerInstall> probe(Path candidate, List<String> unsuitable) {
         Optional<String> versionOut = output(candidate, "--version");
         Matcher m = versionOut.map(VERSION::matcher).filter(Matcher::find).orElse(null);
         if (m == null) {
@@ -71,7 +71,11 @@ public final class DwarfUtilLocator {
             unsuitable.add(candidate + " (LLVM " + version + ") has no --build-accelerator");
             return Optional.empty();
         }
-        return Optional.of(new DwarfUtil(candidate, major, version));
+        return Optional.of(new IndexerInstall(IndexTool.LLVM, candidate, version));
+    }
+
+    private static int major(IndexerInstall install) {
+        return Integer.parseInt(install.version().split("\\.")[0]);
     }
 
     static List<Path> searchDirs() {
@@ -116,9 +120,12 @@ public final class DwarfUtilLocator {
         return new ArrayList<>(byRealPath.values());
     }
 
-    private static Optional<String> output(Path executable, String arg) {
+    /** What {@code EXECUTABLE ARGS...} prints (stdout and stderr), whatever its exit code; empty when it cannot run. */
+    static Optional<String> output(Path executable, String... args) {
         try {
-            Process p = new ProcessBuilder(executable.toString(), arg).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(executable.toString()));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readNBytes(64 * 1024);
             if (!p.waitFor(20, TimeUnit.SECONDS)) {

@@ -14,20 +14,11 @@ import java.util.function.Supplier;
 
 /** Checks an indexing request before anything is written: input, output, tool, memory and disk. */
 final class IndexPlanner {
-    /**
-     * llvm-dwarfutil holds every DIE in memory, so its peak follows the size of .debug_info, not of
-     * the file: 45x on a benchmark binary with 235 MB of .debug_info (10.5 GB, 7.7x its 1.36 GB
-     * file), 47x on one with 17 MB; on a DIE-heavy 1.07 GB binary (819 MB of .debug_info) it passed
-     * 17 GB and was stopped. 48x is the estimate.
-     */
-    static final int MEMORY_PER_DEBUG_INFO_BYTE = 48;
-    /** The copy grew by 6% there (the table itself); leave room for more. */
-    static final double DISK_PER_FILE_BYTE = 1.15;
 
     private IndexPlanner() {
     }
 
-    static IndexPlan plan(IndexRequest request, Supplier<DwarfUtil> tool) {
+    static IndexPlan plan(IndexRequest request, Supplier<IndexerInstall> tool) {
         Path input = request.input();
         SymbolReport report = SymbolInspector.inspect(input);
         DebugInfo debug = report.debugInfo();
@@ -47,14 +38,15 @@ final class IndexPlanner {
         }
         Path output = request.outputPath();
         checkOutput(input, output, request.overwrite());
-        DwarfUtil dwarfUtil = tool.get();
+        IndexerInstall indexer = tool.get();
+        IndexTool kind = indexer.kind();
 
         long size = report.sizeBytes();
         long debugInfo = debug.sections().stream().filter(s -> s.name().equals(".debug_info"))
                 .mapToLong(s -> Math.max(s.size(), s.uncompressedSize())).sum();
-        long memoryNeeded = debugInfo * MEMORY_PER_DEBUG_INFO_BYTE;
+        long memoryNeeded = kind.memoryNeeded(size, debugInfo);
         long memoryAvailable = HostResources.memoryAvailable();
-        long diskNeeded = (long) (size * DISK_PER_FILE_BYTE);
+        long diskNeeded = kind.diskNeeded(size);
         Path dir = parent(output);
         long diskFree = HostResources.diskFree(dir);
         if (diskFree >= 0 && diskFree < diskNeeded) {
@@ -62,12 +54,13 @@ final class IndexPlanner {
                     + gb(diskNeeded) + " needed, " + gb(diskFree) + " free (choose another place with --out)", null);
         }
         if (!request.skipMemoryCheck() && memoryAvailable >= 0 && memoryAvailable < memoryNeeded) {
-            throw MeshdbgException.failure("llvm-dwarfutil needs about " + gb(memoryNeeded) + " of memory for this file's "
-                    + gb(debugInfo) + " of .debug_info (" + MEMORY_PER_DEBUG_INFO_BYTE + "x), only " + gb(memoryAvailable)
-                    + " is available: run it where there is more, or pass --skip-memory-check", null);
+            throw MeshdbgException.failure(indexer.executable().getFileName() + " needs about " + gb(memoryNeeded)
+                    + " of memory for this file (" + kind.memoryBasis() + "), only " + gb(memoryAvailable)
+                    + " is available: run it where there is more" + (kind == IndexTool.LLVM ? ", use --tool gdb" : "")
+                    + ", or pass --skip-memory-check", null);
         }
         String buildId = report.buildId().map(BuildId::hex).orElse(null);
-        return new IndexPlan(input, output, size, buildId, report.codeSha256(), debug.unitCount(), dwarfUtil, debugInfo,
+        return new IndexPlan(input, output, size, buildId, report.codeSha256(), debug.unitCount(), indexer, debugInfo,
                 memoryNeeded, memoryAvailable, diskNeeded, diskFree, request.overwrite());
     }
 
@@ -111,7 +104,10 @@ final class IndexPlanner {
                 : String.format(Locale.ROOT, "%.0f MB", Math.ceil(bytes / (double) (1L << 20)));
     }
 
-    static Supplier<DwarfUtil> locate(List<Path> dirs) {
+    static Supplier<IndexerInstall> locate(IndexTool tool, List<Path> dirs) {
+        if (tool == IndexTool.GDB) {
+            return dirs == null ? GdbAddIndexLocator::find : () -> GdbAddIndexLocator.find(dirs);
+        }
         return dirs == null ? DwarfUtilLocator::find : () -> DwarfUtilLocator.find(dirs);
     }
 }

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code symbols index} on real binaries compiled here, with the real llvm-dwarfutil, checked by
@@ -40,15 +42,16 @@ class AcceleratorIndexTest {
                 List.of("-g", "-O0", "-gdwarf-5", "-Wl,--build-id=sha1"), sources, "envoy-gcc") : null;
     }
 
-    static DwarfUtil requireTool() {
-        Optional<DwarfUtil> tool;
+    static IndexerInstall requireTool(IndexTool kind) {
+        Optional<IndexerInstall> tool;
+        String missing = "";
         try {
-            tool = Optional.of(DwarfUtilLocator.find());
+            tool = Optional.of(kind == IndexTool.GDB ? GdbAddIndexLocator.find() : DwarfUtilLocator.find());
         } catch (MeshdbgException e) {
             tool = Optional.empty();
+            missing = e.getMessage();
         }
-        assumeTrue(tool.isPresent(), "llvm-dwarfutil with --build-accelerator is not installed (apt-get install "
-                + DwarfUtilLocator.PACKAGE + ", or ./setup.sh --deps)");
+        assumeTrue(tool.isPresent(), missing + " (./setup.sh --deps installs it)");
         return tool.get();
     }
 
@@ -58,27 +61,30 @@ class AcceleratorIndexTest {
         return Files.copy(compiled, dir.resolve("envoy"));
     }
 
-    @Test
-    void clangBinaryGetsDebugNamesWithTheSameBuildIdAndDebuggersStillBreak() throws Exception {
-        requireTool();
-        indexAndCheck(binary(clangBinary, "clang"));
+    @ParameterizedTest
+    @EnumSource(IndexTool.class)
+    void clangBinaryGetsDebugNamesWithTheSameBuildIdAndDebuggersStillBreak(IndexTool tool) throws Exception {
+        requireTool(tool);
+        indexAndCheck(binary(clangBinary, "clang"), tool);
     }
 
-    @Test
-    void gccBinaryGetsDebugNamesWithTheSameBuildIdAndDebuggersStillBreak() throws Exception {
-        requireTool();
-        indexAndCheck(binary(gccBinary, "gcc"));
+    @ParameterizedTest
+    @EnumSource(IndexTool.class)
+    void gccBinaryGetsDebugNamesWithTheSameBuildIdAndDebuggersStillBreak(IndexTool tool) throws Exception {
+        requireTool(tool);
+        indexAndCheck(binary(gccBinary, "gcc"), tool);
     }
 
-    private static void indexAndCheck(Path input) throws Exception {
+    private static void indexAndCheck(Path input, IndexTool tool) throws Exception {
         SymbolReport before = SymbolInspector.inspect(input);
         assertThat(before.debugInfo().debugNames()).isFalse();
         List<String> events = new ArrayList<>();
-        IndexPlan plan = AcceleratorIndex.plan(new IndexRequest(input, null, false, false));
+        IndexPlan plan = AcceleratorIndex.plan(new IndexRequest(input, null, false, false, tool));
+        assertThat(plan.tool().kind()).isEqualTo(tool);
         assertThat(plan.output()).isEqualTo(input.resolveSibling("envoy.indexed"));
         long debugInfo = readelfSectionSize(input, ".debug_info");
         assertThat(plan.debugInfoBytes()).isEqualTo(debugInfo).isPositive();
-        assertThat(plan.memoryNeeded()).isEqualTo(48 * debugInfo);
+        assertThat(plan.memoryNeeded()).isEqualTo(tool == IndexTool.GDB ? 5 * Files.size(input) : 48 * debugInfo);
         IndexResult result = AcceleratorIndex.build(plan, new IndexListener() {
             @Override
             public void started(IndexPlan p) {
@@ -104,17 +110,22 @@ class AcceleratorIndexTest {
         try (Stream<Path> left = Files.list(out.getParent())) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("envoy", "envoy.indexed");
         }
-        breaksInGdb(out);
+        breaksInGdb(out, tool);
         breaksInLldb(out);
     }
 
     /**
      * gdb runs the indexed copy and stops in count(), called from main, and still resolves file:line.
-     * gdb 13 reads LLVM's .debug_names but then finds functions by name only through the ELF symbol
-     * table (no source line, a plain address): that is why the docs say to give gdb the original.
+     * With gdb's own table it resolves count() by name to its source line too. gdb 13 reads LLVM's
+     * table but then finds functions by name only through the ELF symbol table (no source line, a
+     * plain address): that is why the docs say to give gdb the original after --tool llvm.
      */
-    private static void breaksInGdb(Path binary) {
+    private static void breaksInGdb(Path binary, IndexTool tool) {
         Toolchain.require("gdb");
+        if (tool == IndexTool.GDB) {
+            String named = Toolchain.run(work, "gdb", "-nx", "-batch", "-ex", "break count", binary.toString());
+            assertThat(named).contains("file lib.cc, line 5.");
+        }
         String out = Toolchain.run(work, "gdb", "-nx", "-batch", "-ex", "break count", "-ex", "break lib.cc:5",
                 "-ex", "run", "-ex", "bt", binary.toString());
         assertThat(out).contains("Breakpoint 2 at").contains("file lib.cc, line 5.")
@@ -146,7 +157,7 @@ class AcceleratorIndexTest {
 
     @Test
     void refusesAFileThatIsAlreadyIndexed() throws Exception {
-        requireTool();
+        requireTool(IndexTool.GDB);
         Path input = binary(clangBinary != null ? clangBinary : gccBinary, "twice");
         IndexResult first = AcceleratorIndex.build(AcceleratorIndex.plan(new IndexRequest(input, null, false, false)),
                 IndexListener.NONE);
@@ -175,17 +186,22 @@ class AcceleratorIndexTest {
     void missingToolNamesThePackage() throws Exception {
         Path input = binary(gccBinary != null ? gccBinary : clangBinary, "notool");
         Path emptyDir = Files.createTempDirectory(work, "no-tools");
-        assertThatThrownBy(() -> AcceleratorIndex.plan(new IndexRequest(input, null, false, false), List.of(emptyDir)))
+        assertThatThrownBy(() -> AcceleratorIndex.plan(new IndexRequest(input, null, false, false, IndexTool.LLVM), List.of(emptyDir)))
                 .isInstanceOfSatisfying(MeshdbgException.class, e -> {
                     assertThat(e.kind()).isEqualTo(MeshdbgException.Kind.FAILURE);
                     assertThat(e.getMessage()).contains("apt-get install llvm-19").doesNotContain("\n");
+                });
+        assertThatThrownBy(() -> AcceleratorIndex.plan(new IndexRequest(input, null, false, false, IndexTool.GDB), List.of(emptyDir)))
+                .isInstanceOfSatisfying(MeshdbgException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(MeshdbgException.Kind.FAILURE);
+                    assertThat(e.getMessage()).contains("apt-get install gdb").doesNotContain("\n");
                 });
         assertThat(input.resolveSibling("envoy.indexed")).doesNotExist();
     }
 
     @Test
     void aCopyOfAnotherBinaryIsRejected() throws Exception {
-        DwarfUtil tool = requireTool();
+        IndexerInstall tool = requireTool(IndexTool.LLVM);
         assumeTrue(clangBinary != null && gccBinary != null, "needs both clang++-14 and g++ (./setup.sh --deps)");
         SymbolReport input = SymbolInspector.inspect(clangBinary);
         IndexPlan plan = new IndexPlan(clangBinary, work.resolve("unused"), Files.size(clangBinary),

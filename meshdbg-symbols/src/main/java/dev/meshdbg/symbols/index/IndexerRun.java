@@ -10,21 +10,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One llvm-dwarfutil process writing {@code .debug_names} into a copy. Keeps the DWARF as it is
- * (no garbage collection, no ODR type deduplication): the copy must describe the same program,
- * only with an accelerator table. Samples the tool's peak memory while it runs, and ends it
- * (with its log) if this JVM exits first.
+ * One tool process writing {@code .debug_names} into a copy of the input (see {@link IndexTool}
+ * for the command). Samples the tool's peak memory while it runs, and ends it (removing the copy
+ * and its log) if this JVM exits first.
  */
-final class DwarfUtilRun {
-    static final List<String> FLAGS = List.of("--no-garbage-collection", "--no-odr", "--build-accelerator=DWARF");
+final class IndexerRun {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-    private final DwarfUtil tool;
+    private final IndexerInstall tool;
     private final Path input;
     private final Path copy;
     private long peakRss = -1;
 
-    DwarfUtilRun(DwarfUtil tool, Path input, Path copy) {
+    IndexerRun(IndexerInstall tool, Path input, Path copy) {
         this.tool = tool;
         this.input = input;
         this.copy = copy;
@@ -33,14 +31,15 @@ final class DwarfUtilRun {
     /** Runs to the end; a non-zero exit is a failure carrying the tool's last line of output. */
     void run(IndexListener listener) {
         Path log = copy.resolveSibling(copy.getFileName() + ".log");
-        List<String> command = new java.util.ArrayList<>(List.of(tool.executable().toString()));
-        command.addAll(FLAGS);
-        command.add(input.toAbsolutePath().toString());
-        command.add(copy.toAbsolutePath().toString());
+        List<String> command = tool.kind().command(tool.executable(), input, copy);
         Process process;
         try {
+            if (tool.kind().editsInPlace()) {
+                Files.copy(input, copy);
+            }
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
+            deleteQuietly(copy);
             throw MeshdbgException.failure("cannot run " + tool.executable() + ": " + e.getMessage(), e);
         }
         Thread stopOnExit = new Thread(() -> {
@@ -48,6 +47,7 @@ final class DwarfUtilRun {
             process.destroyForcibly();
             deleteQuietly(copy);
             deleteQuietly(log);
+            deleteLeftovers(copy);
         }, "meshdbg-index-cleanup");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         long start = System.nanoTime();
@@ -80,7 +80,9 @@ final class DwarfUtilRun {
         long nextProgress = start + PROGRESS_EVERY.toNanos();
         try {
             while (!process.waitFor(500, TimeUnit.MILLISECONDS)) {
-                long rss = HostResources.peakRss(process.pid());
+                // gdb-add-index is a script: the memory is in its gdb, a descendant.
+                long rss = process.descendants().mapToLong(h -> HostResources.peakRss(h.pid()))
+                        .reduce(HostResources.peakRss(process.pid()), Math::max);
                 peakRss = Math.max(peakRss, rss);
                 long now = System.nanoTime();
                 if (now >= nextProgress) {
@@ -110,6 +112,16 @@ final class DwarfUtilRun {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // The JVM is already exiting: the hook runs and cleans up.
+        }
+    }
+
+    /** gdb-add-index writes COPY.debug_names, COPY.debug_str and the like beside the copy; a killed run leaves them. */
+    static void deleteLeftovers(Path copy) {
+        String prefix = copy.getFileName() + ".";
+        try (java.util.stream.Stream<Path> siblings = Files.list(copy.toAbsolutePath().getParent())) {
+            siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(IndexerRun::deleteQuietly);
+        } catch (IOException e) {
+            // Best effort, as below.
         }
     }
 
