@@ -7,8 +7,9 @@
 #                            its final gdb-remote line replaced by the same breakpoint commands;
 #                            cache filled by a first run
 #   meshdbg file, cold       the same with its index cache emptied (the first session's cost)
-#   lldb .debug_names        plain lldb on the copy `meshdbg symbols index` wrote
-#   meshdbg file on the copy, warm   attach given that copy as --symbols
+#   lldb .debug_names        plain lldb on the copies `meshdbg symbols index --tool gdb|llvm`
+#                            wrote (gdb-add-index -dwarf-5, llvm-dwarfutil)
+#   meshdbg file on a copy, warm     attach given that copy as --symbols
 #   gdb plain / gdb .gdb_index (gdb-add-index copy) / gdb index-cache warm
 # Every variant must report the same breakpoint locations as its plain peer, else it fails.
 # The command files come from a real attach: the binary runs with --serve, meshdbg attaches to
@@ -44,7 +45,8 @@ bin=$("$here/make-big-binary.sh" --size "$size")
 entry=${bin%/ws/*}
 work=$entry/lldb-ready
 rm -rf "$work"/{results,lldb-cache-*,gdb-cache,xdg-*,attach-*}
-mkdir -p "$work"/{names,gdbindex,results}
+mkdir -p "$work"/{names-gdb,names-llvm,gdbindex,results}
+tools=(gdb llvm)
 name=$(basename "$bin")
 breakpoints=(bench::handle_request unit42::process unit7::process)
 
@@ -66,23 +68,26 @@ gdb_script() { # BIN [CACHE_DIR]
   echo "info breakpoints"
 }
 lldb_script "$bin" >"$work/lldb-plain.lldb"
-lldb_script "$work/names/$name" >"$work/lldb-names.lldb"
+for t in "${tools[@]}"; do lldb_script "$work/names-$t/$name" >"$work/lldb-names-$t.lldb"; done
 gdb_script "$bin" >"$work/gdb-plain.gdb"
 gdb_script "$bin" "$work/gdb-cache" >"$work/gdb-warm.gdb"
 gdb_script "$work/gdbindex/$name" >"$work/gdb-index.gdb"
 fresh() { [[ -f $1 && $1 -nt $bin && -f $2 ]]; } # COPY TIMEFILE: made from this binary already
 
 echo "lldb-ready: adding accelerator tables to copies of $bin" >&2
-have_names=false
-if fresh "$work/names/$name" "$work/index.json"; then
-  have_names=true
-# meshdbg symbols index refuses, with its reason, when llvm-dwarfutil, memory or disk is missing.
-elif nice -n 10 "$meshdbg" symbols index -o json --force --out "$work/names/$name" "$bin" >"$work/index.events"; then
-  grep '"event":"indexed"' "$work/index.events" >"$work/index.json"
-  have_names=true
-else
-  echo "lldb-ready: skipping the .debug_names variants (meshdbg symbols index failed, reason above)" >&2
-fi
+have=()
+for t in "${tools[@]}"; do
+  if fresh "$work/names-$t/$name" "$work/index-$t.json"; then
+    have+=("$t")
+  # meshdbg symbols index refuses, with its reason, when the tool, memory or disk is missing.
+  elif nice -n 10 "$meshdbg" symbols index -o json --tool "$t" --force --out "$work/names-$t/$name" "$bin" \
+      >"$work/index-$t.events"; then
+    grep '"event":"indexed"' "$work/index-$t.events" >"$work/index-$t.json"
+    have+=("$t")
+  else
+    echo "lldb-ready: skipping the .debug_names variants of --tool $t (meshdbg symbols index failed, reason above)" >&2
+  fi
+done
 if $gdb && ! fresh "$work/gdbindex/$name" "$work/gdb-add-index.time"; then
   cp "$bin" "$work/gdbindex/$name"
   /usr/bin/time -f "%e %M" -o "$work/gdb-add-index.time" nice -n 10 gdb-add-index "$work/gdbindex/$name"
@@ -128,7 +133,7 @@ meshdbg_file() { # LABEL SYMBOLS OUT_FILE
 echo "lldb-ready: writing meshdbg's lldb command files (meshdbg attach --local --pid $server_pid)" >&2
 meshdbg_file warm "$bin" "$work/lldb-warm.lldb"
 meshdbg_file cold "$bin" "$work/lldb-cold.lldb"
-$have_names && meshdbg_file names "$work/names/$name" "$work/lldb-names-warm.lldb"
+for t in "${have[@]}"; do meshdbg_file "names-$t" "$work/names-$t/$name" "$work/lldb-names-$t-warm.lldb"; done
 grep -q "enable-lldb-index-cache true" "$work/lldb-warm.lldb" ||
   { echo "lldb-ready: FAIL: meshdbg's command file does not turn the index cache on" >&2; exit 1; }
 cache_of() { echo "$work/xdg-$1/meshdbg/lldb-index-cache"; }
@@ -139,7 +144,7 @@ gdb_cmd() { echo "gdb -nx -batch -x $1"; }
 # Breakpoint locations as each debugger lists them, with the copy's directory made equal.
 locations() { # OUTPUT_FILE
   sed -n '/^Current breakpoints:/,$p; /^Num  *Type/,$p' "$1" |
-    sed -e "s#$work/names/#BIN_DIR/#g; s#$work/gdbindex/#BIN_DIR/#g; s#$(dirname "$bin")/#BIN_DIR/#g"
+    sed -e "s#$work/names-gdb/#BIN_DIR/#g; s#$work/names-llvm/#BIN_DIR/#g; s#$work/gdbindex/#BIN_DIR/#g; s#$(dirname "$bin")/#BIN_DIR/#g"
 }
 check_same() { # LABEL PEER_OUTPUT OUTPUT
   if ! diff <(locations "$2") <(locations "$3") >"$work/results/$1.diff"; then
@@ -163,11 +168,11 @@ if $gdb; then
   once gdb-warm $(gdb_cmd "$work/gdb-warm.gdb")
   once gdb-index $(gdb_cmd "$work/gdb-index.gdb")
 fi
-if $have_names; then
-  once lldb-names $(lldb_cmd "$work/lldb-names.lldb")
-  once lldb-names-fill $(lldb_cmd "$work/lldb-names-warm.lldb")
-  once lldb-names-warm $(lldb_cmd "$work/lldb-names-warm.lldb")
-fi
+for t in "${have[@]}"; do
+  once "lldb-names-$t" $(lldb_cmd "$work/lldb-names-$t.lldb")
+  once "lldb-names-$t-fill" $(lldb_cmd "$work/lldb-names-$t-warm.lldb")
+  once "lldb-names-$t-warm" $(lldb_cmd "$work/lldb-names-$t-warm.lldb")
+done
 
 n=$(grep -c "locations = [1-9]" "$work/results/lldb-plain.out" || true)
 if ((n != ${#breakpoints[@]})); then
@@ -178,10 +183,10 @@ fi
 [[ -n $(ls -A "$(cache_of warm)" 2>/dev/null) ]] || { echo "lldb-ready: FAIL: lldb wrote no index cache" >&2; exit 1; }
 check_same lldb-warm "$work/results/lldb-plain.out" "$work/results/lldb-warm.out"
 check_same lldb-fill "$work/results/lldb-plain.out" "$work/results/lldb-fill.out"
-if $have_names; then
-  check_same lldb-names "$work/results/lldb-plain.out" "$work/results/lldb-names.out"
-  check_same lldb-names-warm "$work/results/lldb-plain.out" "$work/results/lldb-names-warm.out"
-fi
+for t in "${have[@]}"; do
+  check_same "lldb-names-$t" "$work/results/lldb-plain.out" "$work/results/lldb-names-$t.out"
+  check_same "lldb-names-$t-warm" "$work/results/lldb-plain.out" "$work/results/lldb-names-$t-warm.out"
+done
 if $gdb; then
   check_same gdb-warm "$work/results/gdb-plain.out" "$work/results/gdb-warm.out"
   check_same gdb-index "$work/results/gdb-plain.out" "$work/results/gdb-index.out"
@@ -203,10 +208,10 @@ timeit() { # LABEL PREPARE COMMAND: median, min and max seconds into results/LAB
 timeit lldb-plain "" "$(lldb_cmd "$work/lldb-plain.lldb")"
 timeit lldb-warm "" "$(lldb_cmd "$work/lldb-warm.lldb")"
 timeit lldb-cold "rm -rf $(cache_of cold)" "$(lldb_cmd "$work/lldb-cold.lldb")"
-if $have_names; then
-  timeit lldb-names "" "$(lldb_cmd "$work/lldb-names.lldb")"
-  timeit lldb-names-warm "" "$(lldb_cmd "$work/lldb-names-warm.lldb")"
-fi
+for t in "${have[@]}"; do
+  timeit "lldb-names-$t" "" "$(lldb_cmd "$work/lldb-names-$t.lldb")"
+  timeit "lldb-names-$t-warm" "" "$(lldb_cmd "$work/lldb-names-$t-warm.lldb")"
+done
 if $gdb; then
   timeit gdb-plain "" "$(gdb_cmd "$work/gdb-plain.gdb")"
   timeit gdb-warm "" "$(gdb_cmd "$work/gdb-warm.gdb")"
@@ -233,10 +238,10 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 row lldb-plain "lldb-19 plain" lldb-plain
 row lldb-warm "lldb-19 + meshdbg's command file (index cache warm)" lldb-plain
 row lldb-cold "lldb-19 + meshdbg's command file (index cache cold: fills it)" lldb-plain lldb-fill
-if $have_names; then
-  row lldb-names "lldb-19 plain on the \`meshdbg symbols index\` copy" lldb-plain
-  row lldb-names-warm "lldb-19 + meshdbg's command file on the \`symbols index\` copy (index cache warm)" lldb-plain
-fi
+for t in "${have[@]}"; do
+  row "lldb-names-$t" "lldb-19 plain on the \`meshdbg symbols index --tool $t\` copy" lldb-plain
+  row "lldb-names-$t-warm" "lldb-19 + meshdbg's command file on the \`--tool $t\` copy (index cache warm)" lldb-plain
+done
 if $gdb; then
   row gdb-plain "gdb 13 plain" gdb-plain
   row gdb-warm "gdb 13 + index-cache, warm" gdb-plain
@@ -245,7 +250,9 @@ fi
 echo
 echo "Locations: every variant listed the same breakpoint locations as its plain peer."
 echo "meshdbg's command files: \`meshdbg attach --local --pid PID --debugger lldb --symbols FILE --client none -o json\`, final gdb-remote line replaced by the breakpoint commands; lldb-19 --no-lldbinit --batch --source FILE."
-$have_names && echo "meshdbg symbols index (llvm-dwarfutil $(jq -r '"--no-garbage-collection --no-odr --build-accelerator=DWARF): \(.seconds) s, llvm-dwarfutil peak RSS \(.toolPeakRssBytes / 1048576 | floor) MB"' "$work/index.json"), file $(size_mb "$bin") -> $(size_mb "$work/names/$name") MB."
+for t in "${have[@]}"; do
+  echo "meshdbg symbols index --tool $t: $(jq -r '"\(.seconds) s, the tool'"'"'s peak RSS \(.toolPeakRssBytes / 1048576 | floor) MB"' "$work/index-$t.json"), file $(size_mb "$bin") -> $(size_mb "$work/names-$t/$name") MB."
+done
 $gdb && echo "gdb-add-index: $(awk '{ printf "%.1f s, peak RSS %.0f MB", $1, $2 / 1024 }' "$work/gdb-add-index.time"), file $(size_mb "$bin") -> $(size_mb "$work/gdbindex/$name") MB."
 echo "lldb index cache: $(du -sm "$(cache_of warm)" | cut -f1) MB."
 $gdb && echo "gdb index-cache: $(du -sm "$work/gdb-cache" | cut -f1) MB."
