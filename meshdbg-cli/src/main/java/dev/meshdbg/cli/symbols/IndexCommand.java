@@ -84,8 +84,8 @@ final class IndexCommand implements Runnable {
     }
 
     private static String memory(IndexPlan plan) {
-        return "needs about " + Sizes.human(plan.memoryNeeded()) + " of memory (" + plan.tool().kind().memoryBasis() + ")"
-                + (plan.memoryAvailable() >= 0 ? " (" + Sizes.human(plan.memoryAvailable()) + " available)" : "")
+        return "needs about " + Sizes.human(plan.memoryNeeded()) + " of memory (" + plan.tool().kind().memoryBasis()
+                + (plan.memoryAvailable() >= 0 ? "; " + Sizes.human(plan.memoryAvailable()) + " available" : "") + ")"
                 + " and " + Sizes.human(plan.diskNeeded()) + " of disk"
                 + (plan.diskFree() >= 0 ? " (" + Sizes.human(plan.diskFree()) + " free)" : "");
     }
