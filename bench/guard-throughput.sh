@@ -5,24 +5,28 @@
 #   lldb: `memory read --binary --force --outfile FILE START START+64MB`
 # through the guard of one `meshdbg attach --local` agent (the debug server started on connect),
 # straight to `gdbserver --once --attach 127.0.0.1:0` / `lldb-server gdbserver --attach` over
-# TCP, and (gdb) through a pipe with `target remote | gdbserver --once --attach - PID`.
+# TCP. (Not `target remote | gdbserver - ...`: gdb 13 reads a pipe so slowly, about 1 MB/s, that
+# it would measure gdb, not the path.)
 # Timed inside the debugger around the read only; the paths alternate run by run. Every dump must
 # equal the target's memory (read from /proc/PID/mem), and the target must run after every run.
 #
-#   bench/guard-throughput.sh [--runs N] [--skip-lldb] [--skip-gdb]
+#   bench/guard-throughput.sh [--runs N] [--skip-lldb] [--skip-gdb] [--agent-java "JVM OPTIONS"]
+# --agent-java runs the agent (dev.meshdbg.agent.AgentMain from the meshdbg jar) directly with these
+# JVM options instead of through `meshdbg attach`, to try the relay under another JIT set-up.
 # Needs gcc, gdb, gdbserver, lldb-19, lldb-server-19 and a built meshdbg (mvn -B -q -o -DskipTests package).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 meshdbg=$root/bin/meshdbg
 
-runs=5 do_gdb=1 do_lldb=1
+runs=5 do_gdb=1 do_lldb=1 agent_java=''
 while (($#)); do
   case $1 in
     --runs) runs=${2:?}; shift 2 ;;
     --skip-lldb) do_lldb=0; shift ;;
     --skip-gdb) do_gdb=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --agent-java) agent_java=${2:?}; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "guard-bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -115,14 +119,20 @@ lldb_read() { # HOST:PORT: microseconds of the read
     tee -a "$work/debugger.log" | sed -n 's/^BENCH_US //p'
 }
 agent_start() { # DEBUGGER
-  start_until_line '"event":"ready"' "$meshdbg" attach --local --pid "$target_pid" --debugger "$1" \
-    --client none -o json --out "$work/out"
+  if [[ -n $agent_java ]]; then
+    # shellcheck disable=SC2086 # the options are words
+    start_until_line '"event":"ready"' java $agent_java -cp "${MESHDBG_JAR:-$root/meshdbg-cli/target/meshdbg.jar}" \
+      dev.meshdbg.agent.AgentMain --pid "$target_pid" --debugger "$1" --port 0 --idle-timeout 30m
+  else
+    start_until_line '"event":"ready"' "$meshdbg" attach --local --pid "$target_pid" --debugger "$1" \
+      --client none -o json --out "$work/out"
+  fi
   agent_pid=$started_pid
   guard_port=$(sed 's/.*"port":\([0-9]*\).*/\1/' <<<"$last_line")
   drain
 }
-agent_stop() {
-  kill -INT "$agent_pid"
+agent_stop() { # meshdbg detaches on SIGINT, the agent alone on SIGTERM
+  kill "-$([[ -n $agent_java ]] && echo TERM || echo INT)" "$agent_pid"
   wait "$agent_pid" 2>/dev/null || true
   agent_pid=''
   check_target "the agent's exit"
@@ -146,12 +156,13 @@ row() { # LABEL FILE PEER-FILE
 }
 
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $runs runs after 1 warm-up."
-echo "Read: 64 MB at $start of a $(basename "$work")/memhog target (pid $target_pid)."
+echo "Read: 64 MB at $start of the bench target (pid $target_pid)."
+[[ -z $agent_java ]] || echo "Agent: java $agent_java -cp meshdbg.jar dev.meshdbg.agent.AgentMain (not through meshdbg attach)."
 echo "Versions: $(gdb --version | head -1); $(gdbserver --version | head -1); $(lldb-19 --version | head -1); $(java -version 2>&1 | head -1)."
 
 if ((do_gdb)); then
   agent_start gdb
-  : >"$work/gg"; : >"$work/gd"; : >"$work/gp"
+  : >"$work/gg"; : >"$work/gd"
   gdb_read "127.0.0.1:$guard_port" >/dev/null; check_target "gdb warm-up"
   for i in $(seq "$runs"); do
     measure gg "gdb through the guard, run $i" gdb_read "127.0.0.1:$guard_port"
@@ -162,7 +173,6 @@ if ((do_gdb)); then
     measure gd "gdb to gdbserver over TCP, run $i" gdb_read "127.0.0.1:$port"
     wait "$server_pid" 2>/dev/null || true
     server_pid=''
-    measure gp "gdb | gdbserver, run $i" gdb_read "| exec gdbserver --once --attach - $target_pid"
   done
   agent_stop
   echo
@@ -172,7 +182,6 @@ if ((do_gdb)); then
   echo "| --- | ---: | ---: | ---: | ---: |"
   row "through meshdbg's guard" gg gg
   row "straight to gdbserver --once --attach 127.0.0.1:0 (TCP)" gd gg
-  row "target remote \| gdbserver --once --attach - (pipe)" gp gg
 fi
 
 if ((do_lldb)); then
