@@ -116,8 +116,8 @@ gdbserver_run() {
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-minmax() { sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.3f-%.3f", lo / 1e6, hi / 1e6}'; }
-seconds() { awk -v us="$1" 'BEGIN {printf "%.3f", us / 1e6}'; }
+minmax() { sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.1f-%.1f", lo / 1e3, hi / 1e3}'; }
+ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us / 1e3}'; }
 
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $runs runs after 1 warm-up."
 echo "Target: envoy-like (pid $target_pid); $(gdbserver --version | head -1); $(java -version 2>&1 | head -1)."
@@ -136,10 +136,10 @@ load_ab=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "Attach until ready (load average $load_ab after):"
 echo
-echo "| what | median s | min-max s | vs gdbserver alone |"
+echo "| what | median ms | min-max ms | vs gdbserver alone |"
 echo "| --- | ---: | ---: | ---: |"
-echo "| meshdbg attach --local --pid N --client none -o json, until \"ready\" | $(seconds "$a") | $(minmax <"$work/a") | $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.1fx", a / b}') |"
-echo "| gdbserver --attach 127.0.0.1:0 PID, until \"Listening on port\" | $(seconds "$b") | $(minmax <"$work/b") | 1.0x |"
+echo "| meshdbg attach --local --pid N --client none -o json, until \"ready\" | $(ms "$a") | $(minmax <"$work/a") | $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.1fx", a / b}') |"
+echo "| gdbserver --attach 127.0.0.1:0 PID, until \"Listening on port\" | $(ms "$b") | $(minmax <"$work/b") | 1.0x |"
 
 if ((client)); then
   # One agent serves every guarded run: a client may reconnect as often as it likes.
@@ -184,11 +184,11 @@ if ((client)); then
   echo
   echo "gdb: \`target remote\` until the first stop (load average $(cut -d' ' -f1-3 /proc/loadavg) after):"
   echo
-  echo "| path | median s | min-max s | guard / this |"
+  echo "| path | median ms | min-max ms | guard time / this time |"
   echo "| --- | ---: | ---: | ---: |"
-  echo "| through meshdbg's guard (gdbserver started and attached on connect) | $(seconds "$cg") | $(minmax <"$work/cg") | 1.00x |"
-  echo "| target remote \| gdbserver --once --attach - PID (attached on connect) | $(seconds "$cp") | $(minmax <"$work/cp") | $(ratio "$cg" "$cp") |"
-  echo "| to a gdbserver already attached and listening | $(seconds "$cl") | $(minmax <"$work/cl") | $(ratio "$cg" "$cl") |"
+  echo "| through meshdbg's guard (gdbserver started and attached on connect) | $(ms "$cg") | $(minmax <"$work/cg") | 1.00x |"
+  echo "| target remote \| gdbserver --once --attach - PID (attached on connect) | $(ms "$cp") | $(minmax <"$work/cp") | $(ratio "$cg" "$cp") |"
+  echo "| to a gdbserver already attached and listening | $(ms "$cl") | $(minmax <"$work/cl") | $(ratio "$cg" "$cl") |"
 fi
 serve_check
 echo
