@@ -72,6 +72,11 @@ public final class Packet {
         }
     }
 
+    /** An {@code O} console-output reply, told from {@code OK} without decoding the body. */
+    public boolean isConsoleOutput() {
+        return type == Type.PACKET && wire.length > 0 && wire[0] == 'O' && !(wire.length == 2 && wire[1] == 'K');
+    }
+
     public boolean startsWith(String prefix) {
         return text().startsWith(prefix);
     }
