@@ -14,6 +14,8 @@ import java.util.Arrays;
 public final class PacketReader {
     private final InputStream in;
     private final byte[] buf = new byte[1 << 16];
+    /** Grows to the largest body seen and is reused, so big replies do not regrow it each time. */
+    private byte[] scratch = new byte[1 << 12];
     private int pos;
     private int limit;
 
@@ -40,7 +42,7 @@ public final class PacketReader {
     }
 
     private Packet body(Packet.Type type) throws IOException {
-        byte[] body = new byte[256];
+        byte[] body = scratch;
         int n = 0;
         for (;;) {
             if (pos == limit && !fill()) {
@@ -69,11 +71,13 @@ public final class PacketReader {
             body[n++] = c;
             body[n++] = (byte) next();
         }
+        scratch = body;
         int hi = Character.digit(next(), 16);
         int lo = Character.digit(next(), 16);
         byte[] wire = Arrays.copyOf(body, n);
-        boolean ok = hi >= 0 && lo >= 0 && ((hi << 4) | lo) == Rsp.checksum(wire);
-        return new Packet(type, wire, ok);
+        int sum = Rsp.checksum(wire);
+        boolean ok = hi >= 0 && lo >= 0 && ((hi << 4) | lo) == sum;
+        return new Packet(type, wire, sum, ok);
     }
 
     private static byte[] append(byte[] body, int used, int more) {
