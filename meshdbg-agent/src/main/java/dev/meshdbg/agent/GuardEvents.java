@@ -3,7 +3,7 @@ package dev.meshdbg.agent;
 import dev.meshdbg.agent.guard.Guard;
 import dev.meshdbg.agent.guard.GuardListener;
 import dev.meshdbg.errors.MeshdbgException;
-import java.net.InetSocketAddress;
+
 import java.time.Duration;
 
 /**
@@ -48,8 +48,8 @@ final class GuardEvents implements GuardListener {
     }
 
     @Override
-    public void attached(InetSocketAddress server) {
-        events.emit(AgentEvents.ATTACHED, Json.object().put("serverPort", server.getPort()));
+    public void attached(String server) {
+        events.emit(AgentEvents.ATTACHED, Json.object().put("server", server));
     }
 
     @Override

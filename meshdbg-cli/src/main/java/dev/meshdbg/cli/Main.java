@@ -29,11 +29,25 @@ public final class Main {
         String first = args.length > 0 ? args[0] : "";
         var wanted = MeshdbgCommand.COMMANDS.containsKey(first) && !first.equals("completion")
                 ? java.util.Map.of(first, MeshdbgCommand.COMMANDS.get(first)) : MeshdbgCommand.COMMANDS;
+        if (first.equals("attach") && java.util.Arrays.asList(args).contains("--local")) {
+            // One `attach` for both paths; each has its own options and help.
+            wanted = java.util.Map.of(first, dev.meshdbg.cli.attach.AttachCommand::new);
+        }
         wanted.forEach((name, command) -> cli.addSubcommand(name, command.get()));
         cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler(Main::badArguments);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);
         return cli;
+    }
+
+    /** A command line picocli cannot parse: one line saying what and where to look, exit 2. */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String message = e.getMessage().strip().replace('\n', ' ');
+        cmd.getErr().println("meshdbg: " + message + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+        cmd.getErr().flush();
+        return ExitCodes.BAD_INPUT;
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -32,7 +32,8 @@ public final class AgentJar {
     private static final Map<String, String> PACKAGES = Map.of(
             "dev/meshdbg/agent/", "dev/meshdbg/agent/AgentMain.class",
             "dev/meshdbg/symbols/", "dev/meshdbg/symbols/BuildId.class",
-            "dev/meshdbg/errors/", "dev/meshdbg/errors/MeshdbgException.class");
+            "dev/meshdbg/errors/", "dev/meshdbg/errors/MeshdbgException.class",
+            "dev/meshdbg/json/", "dev/meshdbg/json/JsonStrings.class");
     private static final long FIXED_TIME = 315532800000L; // 1980-01-01, the earliest a zip entry can say
 
     private AgentJar() {

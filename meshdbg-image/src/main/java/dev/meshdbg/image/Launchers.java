@@ -51,7 +51,7 @@ final class Launchers {
         return script("the meshdbg agent on the bundled Java runtime",
                 loader + " --library-path " + LIB + ":" + JAVA + "/lib:" + JAVA + "/lib/server " + JAVA + "/bin/java"
                         // No jspawnhelper: it would need the base's loader.
-                        + " -Djdk.lang.Process.launchMechanism=VFORK -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                        + " -Djdk.lang.Process.launchMechanism=VFORK -XX:+UseSerialGC"
                         + " -cp " + AGENT_JAR + " " + AgentJar.MAIN_CLASS + " \"$@\"");
     }
 

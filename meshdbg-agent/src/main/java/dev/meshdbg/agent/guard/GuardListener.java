@@ -17,8 +17,8 @@ public interface GuardListener {
     default void clientConnected(String peer) {
     }
 
-    /** The debug server attached to the target (stopping it) and the guard relays to it. */
-    default void attached(InetSocketAddress server) {
+    /** The debug server attached to the target (stopping it) and the guard relays to it; {@code server} says how it is reached. */
+    default void attached(String server) {
     }
 
     /** The client's session ended: {@code detach}, EOF, reset, kill, max pause, shutdown. */

@@ -5,7 +5,6 @@ import dev.meshdbg.agent.rsp.RspChannel;
 import dev.meshdbg.agent.server.DebugServer;
 import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
@@ -154,9 +153,9 @@ final class Session {
             return false;
         }
         DebugServer started = servers.get();
-        InetSocketAddress address;
+        String endpoint;
         try {
-            address = started.start();
+            endpoint = started.start();
         } catch (MeshdbgException e) {
             listener.error(e);
             new Refusal("meshdbg: " + e.getMessage(), clientIsGdb).answer(client, first);
@@ -165,7 +164,7 @@ final class Session {
         }
         RspChannel link;
         try {
-            link = Sockets.openLink(address);
+            link = Sockets.handshake(started.open());
         } catch (IOException e) {
             started.close(); // the kernel detaches; nothing was inserted yet
             throw e;
@@ -176,7 +175,7 @@ final class Session {
             state.attached();
         }
         Sockets.daemon("guard-server " + peer, () -> readServer(link));
-        listener.attached(address);
+        listener.attached(endpoint);
         return true;
     }
 

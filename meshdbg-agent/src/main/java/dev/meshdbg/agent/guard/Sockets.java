@@ -23,15 +23,8 @@ final class Sockets {
                 new BufferedOutputStream(socket.getOutputStream(), BUFFER), socket);
     }
 
-    static Socket connect(InetSocketAddress address) throws IOException {
-        Socket s = new Socket();
-        s.connect(address, 5000);
-        return s;
-    }
-
-    /** Connects to the debug server and turns acks off on that leg when it agrees. */
-    static RspChannel openLink(InetSocketAddress server) throws IOException {
-        RspChannel link = channel(connect(server));
+    /** Turns acks off on the debug server's leg when it agrees. */
+    static RspChannel handshake(RspChannel link) throws IOException {
         link.send("QStartNoAckMode");
         Packet reply = link.receive();
         link.noAck(reply != null && reply.text().equals("OK"));

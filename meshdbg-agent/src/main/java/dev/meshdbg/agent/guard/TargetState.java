@@ -39,12 +39,15 @@ final class TargetState {
         if (!reply.isPacket() || pending == null) {
             return;
         }
-        String text = reply.text();
-        if (running && isConsoleOutput(text)) {
+        if (running && reply.isConsoleOutput()) {
             return;
         }
         String command = pending;
         pending = null;
+        if (!watched(command)) {
+            return; // memory and register traffic: forwarded without decoding
+        }
+        String text = reply.text();
         if (isResume(command)) {
             if (isStopReply(text)) {
                 stopped(text);
@@ -109,6 +112,12 @@ final class TargetState {
     /** Nanoseconds the target has been stopped, or 0 while it runs. */
     long stoppedNanos() {
         return running || exited ? 0 : System.nanoTime() - stoppedSince;
+    }
+
+    /** Commands whose replies change what the guard knows: resumes, breakpoints, detach, kill, features. */
+    private static boolean watched(String command) {
+        return isResume(command) || isKill(command) || command.startsWith("Z") || command.startsWith("z")
+                || command.startsWith("D") || command.startsWith("qSupported");
     }
 
     static boolean isResume(String command) {

@@ -1,20 +1,15 @@
 package dev.meshdbg.agent.proc;
 
+import dev.meshdbg.agent.server.DebugServer;
 import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Decides how the debug server reaches the target. A target in other mount or PID namespaces (a
@@ -27,7 +22,6 @@ import java.util.regex.Pattern;
 public final class DebugServerLocator {
     public static final String IMAGE_DIR = "/opt/meshdbg/bin";
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    private static final Pattern VERSIONED_LLDB_SERVER = Pattern.compile("lldb-server-(\\d+)");
 
     /**
      * How to start the server: prefix its command with {@code commandPrefix}, run {@code binary}
@@ -56,7 +50,7 @@ public final class DebugServerLocator {
                 throw MeshdbgException.badInput("--server needs an absolute path, not " + path);
             }
             debugger.checkPairing(path);
-            if (!exists(root, path)) {
+            if (!dev.meshdbg.agent.server.DebugServerLocator.present(root, path)) {
                 throw MeshdbgException.badInput("debug server " + path + " not found" + where(target, enter, root)
                         + ": looked at " + inRoot(root, path));
             }
@@ -78,49 +72,15 @@ public final class DebugServerLocator {
     }
 
     private Optional<String> search(Path root, Target target, Debugger debugger) {
-        for (String dir : dirs(root, target)) {
-            String exact = dir + "/" + debugger.serverName();
-            if (exists(root, exact)) {
-                return Optional.of(exact);
-            }
-            if (debugger == Debugger.LLDB) {
-                Optional<String> versioned = newestVersioned(root, dir);
-                if (versioned.isPresent()) {
-                    return versioned;
-                }
-            }
-        }
-        return Optional.empty();
+        return dev.meshdbg.agent.server.DebugServerLocator.find(kind(debugger), root, dirs(root, target));
     }
 
     private List<String> searched(Path root, Target target, Debugger debugger) {
-        List<String> looked = new ArrayList<>();
-        for (String dir : dirs(root, target)) {
-            looked.add(inRoot(root, dir + "/" + debugger.serverName() + (debugger == Debugger.LLDB ? "[-NN]" : "")));
-        }
-        return looked;
+        return dev.meshdbg.agent.server.DebugServerLocator.searched(kind(debugger), dirs(root, target)).stream().map(p -> inRoot(root, p)).toList();
     }
 
-    // Debian installs lldb-server-19 (no plain lldb-server): take the newest version in the dir.
-    private static Optional<String> newestVersioned(Path root, String dir) {
-        Path d = root.resolve(dir.substring(1));
-        if (!Files.isDirectory(d)) {
-            return Optional.empty();
-        }
-        List<String> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(d, "lldb-server-*")) {
-            for (Path p : entries) {
-                Matcher m = VERSIONED_LLDB_SERVER.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    found.add(p.getFileName().toString());
-                }
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return found.stream()
-                .max(Comparator.comparingInt(n -> Integer.parseInt(n.substring("lldb-server-".length()))))
-                .map(n -> dir + "/" + n);
+    private static DebugServer.Kind kind(Debugger debugger) {
+        return debugger == Debugger.LLDB ? DebugServer.Kind.LLDB_SERVER : DebugServer.Kind.GDBSERVER;
     }
 
     private List<String> dirs(Path root, Target target) {
@@ -147,12 +107,6 @@ public final class DebugServerLocator {
             // Unreadable environment: fall back to the usual directories.
         }
         return DEFAULT_PATH;
-    }
-
-    // A symlink may be absolute inside the target's root, so its existence is what we can check here.
-    private static boolean exists(Path root, String path) {
-        Path p = root.resolve(path.substring(1));
-        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p);
     }
 
     private static String inRoot(Path root, String path) {

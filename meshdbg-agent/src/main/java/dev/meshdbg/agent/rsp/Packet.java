@@ -18,12 +18,19 @@ public final class Packet {
     private final Type type;
     private final byte[] wire;
     private final boolean checksumOk;
+    private int checksum = -1;
     private String text;
 
     Packet(Type type, byte[] wire, boolean checksumOk) {
         this.type = type;
         this.wire = wire;
         this.checksumOk = checksumOk;
+    }
+
+    /** A packet read off the wire, whose checksum the reader already summed. */
+    Packet(Type type, byte[] wire, int checksum, boolean checksumOk) {
+        this(type, wire, checksumOk);
+        this.checksum = checksum;
     }
 
     /** A packet whose body is the given text, escaped for the wire. */
@@ -61,6 +68,23 @@ public final class Packet {
         return text;
     }
 
+    /**
+     * Puts this unit on a stream without building the frame in a new array: a memory reply is
+     * tens of kilobytes, and a relay forwards every one.
+     */
+    void writeTo(java.io.OutputStream out) throws java.io.IOException {
+        if (type != Type.PACKET && type != Type.NOTIFICATION) {
+            out.write(frame());
+            return;
+        }
+        int sum = checksum >= 0 ? checksum : (checksum = Rsp.checksum(wire));
+        out.write(type == Type.NOTIFICATION ? '%' : '$');
+        out.write(wire);
+        out.write('#');
+        out.write(Rsp.hexDigit(sum >> 4));
+        out.write(Rsp.hexDigit(sum & 0xf));
+    }
+
     /** The bytes to put on a stream for this unit. */
     public byte[] frame() {
         switch (type) {
@@ -70,6 +94,11 @@ public final class Packet {
             case NOTIFICATION: return Rsp.frame('%', wire);
             default: return Rsp.frame('$', wire);
         }
+    }
+
+    /** An {@code O} console-output reply, told from {@code OK} without decoding the body. */
+    public boolean isConsoleOutput() {
+        return type == Type.PACKET && wire.length > 0 && wire[0] == 'O' && !(wire.length == 2 && wire[1] == 'K');
     }
 
     public boolean startsWith(String prefix) {

@@ -1,16 +1,23 @@
 package dev.meshdbg.agent.rsp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Splits a byte stream into {@link Packet}s. Bytes outside a frame other than {@code + - ^C}
  * are skipped, as stubs do with line noise. A body may span any number of reads.
+ * <p>Memory reads make packets of tens of kilobytes, so a body is scanned in bulk out of an
+ * internal buffer and copied in runs, not read a byte at a time.
  */
 public final class PacketReader {
     private final InputStream in;
+    private final byte[] buf = new byte[1 << 16];
+    /** Grows to the largest body seen and is reused, so big replies do not regrow it each time. */
+    private byte[] scratch = new byte[1 << 12];
+    private int pos;
+    private int limit;
 
     public PacketReader(InputStream in) {
         this.in = in;
@@ -19,9 +26,11 @@ public final class PacketReader {
     /** The next unit, or null at the end of the stream between units. */
     public Packet read() throws IOException {
         for (;;) {
-            int b = in.read();
+            if (pos == limit && !fill()) {
+                return null;
+            }
+            int b = buf[pos++] & 0xff;
             switch (b) {
-                case -1: return null;
                 case '+': return Packet.ACK;
                 case '-': return Packet.NACK;
                 case Rsp.INTERRUPT: return Packet.INTERRUPT;
@@ -33,30 +42,65 @@ public final class PacketReader {
     }
 
     private Packet body(Packet.Type type) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64);
+        byte[] body = scratch;
+        int n = 0;
         for (;;) {
-            int b = next();
-            if (b == '#') {
+            if (pos == limit && !fill()) {
+                throw new EOFException("stream ended inside a packet");
+            }
+            int start = pos;
+            while (pos < limit) {
+                byte c = buf[pos];
+                if (c == '#' || c == Rsp.ESCAPE || c == '*') {
+                    break;
+                }
+                pos++;
+            }
+            body = append(body, n, pos - start);
+            System.arraycopy(buf, start, body, n, pos - start);
+            n += pos - start;
+            if (pos == limit) {
+                continue;
+            }
+            byte c = buf[pos++];
+            if (c == '#') {
                 break;
             }
-            body.write(b);
-            if (b == Rsp.ESCAPE || b == '*') {
-                // The byte after an escape or a run-length marker is data, even if it is '#'.
-                body.write(next());
-            }
+            // The byte after an escape or a run-length marker is data, even if it is '#'.
+            body = append(body, n, 2);
+            body[n++] = c;
+            body[n++] = (byte) next();
         }
+        scratch = body;
         int hi = Character.digit(next(), 16);
         int lo = Character.digit(next(), 16);
-        byte[] wire = body.toByteArray();
-        boolean ok = hi >= 0 && lo >= 0 && ((hi << 4) | lo) == Rsp.checksum(wire);
-        return new Packet(type, wire, ok);
+        byte[] wire = Arrays.copyOf(body, n);
+        int sum = Rsp.checksum(wire);
+        boolean ok = hi >= 0 && lo >= 0 && ((hi << 4) | lo) == sum;
+        return new Packet(type, wire, sum, ok);
+    }
+
+    private static byte[] append(byte[] body, int used, int more) {
+        if (used + more <= body.length) {
+            return body;
+        }
+        return Arrays.copyOf(body, Math.max(body.length * 2, used + more));
     }
 
     private int next() throws IOException {
-        int b = in.read();
-        if (b < 0) {
+        if (pos == limit && !fill()) {
             throw new EOFException("stream ended inside a packet");
         }
-        return b;
+        return buf[pos++] & 0xff;
+    }
+
+    private boolean fill() throws IOException {
+        int got = in.read(buf, 0, buf.length);
+        if (got <= 0) {
+            return false;
+        }
+        pos = 0;
+        limit = got;
+        return true;
     }
 }

@@ -12,7 +12,7 @@ public final class PacketWriter {
     }
 
     public synchronized void write(Packet packet) throws IOException {
-        out.write(packet.frame());
+        packet.writeTo(out);
         out.flush();
     }
 

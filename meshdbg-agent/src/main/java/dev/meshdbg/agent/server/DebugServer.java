@@ -1,28 +1,34 @@
 package dev.meshdbg.agent.server;
 
+import dev.meshdbg.agent.rsp.RspChannel;
 import dev.meshdbg.errors.MeshdbgException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A gdbserver or lldb-server attached to one process and listening on a private loopback port
- * that only the guard connects to. Single use: {@link #start()} once, {@link #close()} once.
- * The server learns its port from the kernel (port 0) and reports it: gdbserver prints
- * "Listening on port N" on stderr, lldb-server writes the port to the file descriptor given
- * with {@code --pipe} (here its stdout).
+ * A gdbserver or lldb-server attached to one process, reachable only by the guard. Single use:
+ * {@link #start()} once, {@link #open()} once, {@link #close()} once.
+ * <p>gdbserver talks over its stdin/stdout ({@code gdbserver --attach - PID}): gdbserver 13
+ * listens on every interface whatever host it is given, so a port of its would be open to the
+ * pod's network while it waits. lldb-server does bind the address it is given: it listens on a
+ * kernel-chosen port of 127.0.0.1 and writes the port to the descriptor given with {@code --pipe}
+ * (here its stdout).
  */
 public final class DebugServer implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 20;
+    private static final int BUFFER = 1 << 16;
 
     /** Which server; the client must speak the same dialect (lldb with lldb-server, gdb with gdbserver). */
     public enum Kind {
@@ -68,12 +74,12 @@ public final class DebugServer implements AutoCloseable {
             this(kind, commandPrefix, binary, pid, commandPrefix.isEmpty() ? pid : -1);
         }
 
-        /** The full command line that attaches and listens on a kernel-chosen loopback port. */
+        /** The full command line: gdbserver on stdio, lldb-server on a kernel-chosen loopback port. */
         public List<String> command() {
             List<String> command = new ArrayList<>(commandPrefix);
             command.add(binary);
             if (kind == Kind.GDBSERVER) {
-                command.addAll(List.of("--once", "--attach", "127.0.0.1:0", Long.toString(pid)));
+                command.addAll(List.of("--once", "--attach", "-", Long.toString(pid)));
             } else {
                 command.addAll(List.of("gdbserver", "--attach", Long.toString(pid), "--pipe", "1", "127.0.0.1:0"));
             }
@@ -95,10 +101,11 @@ public final class DebugServer implements AutoCloseable {
     }
 
     /**
-     * Starts the server, which attaches (stopping the target) and then listens; returns once it
-     * listens. Throws with the server's own words when it is missing, cannot attach or exits.
+     * Starts the server, which attaches (stopping the target); returns once it is ready for the
+     * guard, with where it is reached ({@code stdio} or {@code 127.0.0.1:PORT}). Throws with the
+     * server's own words when it is missing, cannot attach or exits.
      */
-    public synchronized InetSocketAddress start() {
+    public synchronized String start() {
         if (process != null) {
             throw new IllegalStateException("a DebugServer starts once");
         }
@@ -112,13 +119,14 @@ public final class DebugServer implements AutoCloseable {
             throw missing(e);
         }
         output = new ServerOutput(process);
-        CompletableFuture<Integer> port = spec.kind() == Kind.GDBSERVER
-                ? output.portFromStderr()
-                : output.portFromStdout();
         try {
+            if (spec.kind() == Kind.GDBSERVER) {
+                output.stdioReady().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return "stdio";
+            }
             address = new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-            return address;
+                    output.portFromStdout().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            return "127.0.0.1:" + address.getPort();
         } catch (ExecutionException | TimeoutException e) {
             String said = output.awaitText(2);
             close();
@@ -130,9 +138,27 @@ public final class DebugServer implements AutoCloseable {
         }
     }
 
-    /** Where the server listens; null before {@link #start()}. */
-    public synchronized InetSocketAddress address() {
-        return address;
+    /**
+     * The gdb-remote conversation with the started server: its stdin/stdout for gdbserver, a
+     * loopback connection for lldb-server.
+     */
+    public synchronized RspChannel open() throws IOException {
+        if (process == null) {
+            throw new IllegalStateException("open() before start()");
+        }
+        if (spec.kind() == Kind.GDBSERVER) {
+            Process p = process;
+            return new RspChannel(new BufferedInputStream(p.getInputStream(), BUFFER),
+                    new BufferedOutputStream(p.getOutputStream(), BUFFER), () -> {
+                        p.getOutputStream().close(); // gdbserver sees the end of its input and exits
+                        p.getInputStream().close();
+                    });
+        }
+        Socket socket = new Socket();
+        socket.connect(address, 5000);
+        socket.setTcpNoDelay(true);
+        return new RspChannel(new BufferedInputStream(socket.getInputStream(), BUFFER),
+                new BufferedOutputStream(socket.getOutputStream(), BUFFER), socket);
     }
 
     /** The pid of the started command (the namespace-entering wrapper when there is a prefix). */
@@ -238,10 +264,10 @@ public final class DebugServer implements AutoCloseable {
                     + "; run as root or with CAP_SYS_PTRACE): " + words, null);
         }
         if (timedOut) {
-            return MeshdbgException.failure(name + " did not report a port within " + START_TIMEOUT_SECONDS
+            return MeshdbgException.failure(name + " was not ready within " + START_TIMEOUT_SECONDS
                     + " s: " + words, null);
         }
-        return MeshdbgException.failure(name + " exited before listening (attach to pid " + spec.pid()
+        return MeshdbgException.failure(name + " exited before it was ready (attach to pid " + spec.pid()
                 + " failed): " + words, null);
     }
 }

@@ -8,28 +8,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a debug server's stdout and stderr on daemon threads, so its pipes never fill, and
- * finds the port it reports. The futures fail when the server exits before reporting one.
+ * Reads a debug server's stderr (and lldb-server's stdout) on daemon threads, so its pipes never
+ * fill, and tells when it is ready: gdbserver on stdio by a line on stderr, lldb-server by the
+ * port it reports. The futures fail when the server exits first.
  */
 final class ServerOutput {
-    private static final Pattern GDBSERVER_PORT = Pattern.compile("Listening on port (\\d+)");
+    /** gdbserver on stdio says this on stderr once it has attached and reads packets. */
+    private static final Pattern GDBSERVER_READY = Pattern.compile("Remote debugging using stdio");
 
     private final Process process;
     private final StringBuffer stderr = new StringBuffer();
     private final CountDownLatch stderrDone = new CountDownLatch(1);
-    private final CompletableFuture<Integer> stderrPort = new CompletableFuture<>();
+    private final CompletableFuture<Void> stdioReady = new CompletableFuture<>();
 
     ServerOutput(Process process) {
         this.process = process;
         daemon("debug-server-stderr", this::readStderr);
     }
 
-    CompletableFuture<Integer> portFromStderr() {
-        return stderrPort;
+    /** Completes when gdbserver on stdio has attached; fails when it exits first. */
+    CompletableFuture<Void> stdioReady() {
+        return stdioReady;
     }
 
     /** lldb-server {@code --pipe 1}: the port in decimal, then a NUL. */
@@ -77,16 +79,15 @@ final class ServerOutput {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 stderr.append(line).append('\n');
-                Matcher m = GDBSERVER_PORT.matcher(line);
-                if (m.find()) {
-                    stderrPort.complete(Integer.parseInt(m.group(1)));
+                if (GDBSERVER_READY.matcher(line).find()) {
+                    stdioReady.complete(null);
                 }
             }
         } catch (IOException ignored) {
             // The server is gone.
         } finally {
             stderrDone.countDown();
-            stderrPort.completeExceptionally(new IOException("gdbserver exited without listening"));
+            stdioReady.completeExceptionally(new IOException("gdbserver exited before it was ready"));
         }
     }
 

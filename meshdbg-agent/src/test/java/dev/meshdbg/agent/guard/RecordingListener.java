@@ -23,8 +23,8 @@ final class RecordingListener implements GuardListener {
     }
 
     @Override
-    public void attached(InetSocketAddress server) {
-        add("attached " + server.getPort());
+    public void attached(String server) {
+        add("attached " + server);
     }
 
     @Override

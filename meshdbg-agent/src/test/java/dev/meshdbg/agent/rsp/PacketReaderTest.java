@@ -80,6 +80,41 @@ class PacketReaderTest {
     }
 
     @Test
+    void readsMemoryReplyLargerThanItsBufferWithEscapesAtEveryOffset() throws IOException {
+        // A 200 KB binary reply (an x/m packet's worth of memory): every byte value, so escapes
+        // fall on every buffer boundary the reader may meet, read back in reads of 1-7 bytes.
+        byte[] data = new byte[200_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7 + i / 256);
+        }
+        byte[] wire = Rsp.escape(data);
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.write(Rsp.frame('$', wire));
+        stream.write("$OK#9a".getBytes(StandardCharsets.ISO_8859_1));
+        PacketReader r = new PacketReader(new RaggedReads(stream.toByteArray()));
+        Packet big = r.read();
+        assertThat(big.checksumOk()).isTrue();
+        assertThat(big.wire()).isEqualTo(wire);
+        assertThat(Rsp.decode(big.wire())).isEqualTo(data);
+        assertThat(r.read().text()).isEqualTo("OK");
+        assertThat(r.read()).isNull();
+    }
+
+    /** Hands out 1 to 7 bytes per read, like a slow pipe. */
+    private static final class RaggedReads extends ByteArrayInputStream {
+        private int turn;
+
+        RaggedReads(byte[] bytes) {
+            super(bytes);
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1 + turn++ % 7));
+        }
+    }
+
+    @Test
     void endOfStreamInsideAPacketIsAnError() {
         assertThatThrownBy(() -> reader("$qSupported:multi").read()).isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> reader("$OK#9").read()).isInstanceOf(EOFException.class);

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meshdbg.demo.EnvoyLike;
 import dev.meshdbg.demo.EnvoyLikeProcess;
 import dev.meshdbg.errors.MeshdbgException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import dev.meshdbg.agent.rsp.RspChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,22 +57,27 @@ class DebugServerTest {
     }
 
     @Test
-    void gdbserverAttachesAndListensOnAReportedLoopbackPort() throws Exception {
-        assertAttachesAndListens(DebugServer.Kind.GDBSERVER);
+    void gdbserverAttachesAndTalksOverStdioWithNoPortOpen() throws Exception {
+        assertAttachesAndAnswers(DebugServer.Kind.GDBSERVER, "stdio");
     }
 
     @Test
-    void lldbServerAttachesAndListensOnAReportedLoopbackPort() throws Exception {
-        assertAttachesAndListens(DebugServer.Kind.LLDB_SERVER);
+    void lldbServerAttachesAndListensOnLoopbackOnly() throws Exception {
+        assertAttachesAndAnswers(DebugServer.Kind.LLDB_SERVER, "127.0.0.1:");
     }
 
-    private void assertAttachesAndListens(DebugServer.Kind kind) throws Exception {
+    private void assertAttachesAndAnswers(DebugServer.Kind kind, String endpoint) throws Exception {
         DebugServer s = server(kind, DebugServerLocator.locate(kind, Path.of("/")), envoy.pid());
-        InetSocketAddress address = s.start();
-        assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+        assertThat(s.start()).startsWith(endpoint);
         assertThat(envoy.state()).isEqualTo("t"); // attached
-        try (Socket probe = new Socket(address.getAddress(), address.getPort())) {
-            assertThat(probe.isConnected()).isTrue();
+        // Whatever the server listens on, it is the loopback address: nothing else can reach it.
+        assertThat(Listeners.of(s.processId())).allMatch(Listeners.Listener::loopback);
+        if (kind == DebugServer.Kind.GDBSERVER) {
+            assertThat(Listeners.of(s.processId())).isEmpty();
+        }
+        try (RspChannel link = s.open()) {
+            link.send("qSupported");
+            assertThat(link.receive().text()).contains("PacketSize=");
         }
         s.close();
         assertThat(s.isAlive()).isFalse();
@@ -133,7 +137,7 @@ class DebugServerTest {
     void anAttachToAProcessThatIsGoneFails() {
         DebugServer s = server(DebugServer.Kind.GDBSERVER, DebugServerLocator.locate(DebugServer.Kind.GDBSERVER, Path.of("/")), 999_999_999L);
         assertThatThrownBy(s::start).isInstanceOf(MeshdbgException.class)
-                .hasMessageStartingWith("gdbserver exited before listening (attach to pid 999999999 failed): ")
+                .hasMessageStartingWith("gdbserver exited before it was ready (attach to pid 999999999 failed): ")
                 .hasMessageContaining("No such process");
     }
 

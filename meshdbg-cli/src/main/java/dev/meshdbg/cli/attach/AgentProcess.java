@@ -43,7 +43,7 @@ public final class AgentProcess {
             command.add("setsid");
         }
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", // no C1-only flag: the guard relays megabytes and needs C2
                 "-cp", System.getProperty("java.class.path"), MAIN));
         command.addAll(agentArgs);
         try {

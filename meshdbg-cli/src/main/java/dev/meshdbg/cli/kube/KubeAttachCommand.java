@@ -29,8 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "TARGET: POD, pod/NAME, deploy/NAME, sts/NAME or ds/NAME (a workload: its newest ready pod).",
             "Ctrl-C, the debugger exiting or an error end the session: the guard detaches, Envoy runs on,",
             "and the node pod and the pod annotation are removed.",
-            "With --local, a process on this machine instead: --pid N | --name NAME | --pod NAME |",
-            "--container ID, and --port N, --allow-kill, --server PATH (no cluster options)."})
+            "With --local, a process on this machine instead: see meshdbg attach --local --help."})
 public final class KubeAttachCommand implements Callable<Integer> {
     /** The lead connects the client module here; the built-in step runs plain gdb/lldb or waits. */
     public static volatile ClientStep clientSteps = ClientStep.builtIn();
@@ -38,7 +37,7 @@ public final class KubeAttachCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "TARGET", description = "The pod or workload.")
     String target;
 
-    @Option(names = "--local", description = "The target is a process on this machine (see above).")
+    @Option(names = "--local", description = "The target is a process on this machine: meshdbg attach --local --help.")
     boolean local;
 
     /** Options of {@code attach --local} that a cluster attach does not have. */
@@ -131,7 +130,8 @@ public final class KubeAttachCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the signal handlers live for the try block; nothing calls them there
     public Integer call() throws Exception {
         if (local) {
-            return LocalAttach.run(spec);
+            // Main routes `attach --local` to the local command; only a hand-built tree gets here.
+            throw MeshdbgException.badInput("attach --local is handled by the local attach command");
         }
         if (!unmatched.isEmpty()) {
             throw MeshdbgException.badInput("unknown option or argument for attach TARGET: " + String.join(" ", unmatched)

@@ -1,5 +1,6 @@
 package dev.meshdbg.cli.symbols;
 
+import dev.meshdbg.cli.Sizes;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.symbols.BuildId;
 import dev.meshdbg.symbols.bazel.DebugBuild;

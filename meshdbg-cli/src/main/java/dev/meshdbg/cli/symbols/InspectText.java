@@ -1,5 +1,6 @@
 package dev.meshdbg.cli.symbols;
 
+import dev.meshdbg.cli.Sizes;
 import dev.meshdbg.symbols.BuildId;
 import dev.meshdbg.symbols.inspect.SymbolReport;
 import dev.meshdbg.symbols.inspect.SymbolReport.DebugInfo;

@@ -1,13 +1,13 @@
-package dev.meshdbg.cli.symbols;
+package dev.meshdbg.cli;
 
 import java.util.Locale;
 
 /** Byte counts for people. */
-final class Sizes {
+public final class Sizes {
     private Sizes() {
     }
 
-    static String human(long bytes) {
+    public static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }
@@ -21,7 +21,7 @@ final class Sizes {
         return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 
-    static String grouped(long bytes) {
+    public static String grouped(long bytes) {
         return String.format(Locale.ROOT, "%,d", bytes);
     }
 }
