@@ -1,6 +1,7 @@
 package dev.meshdbg.cli.symbols;
 
 import dev.meshdbg.cli.OutputOption;
+import dev.meshdbg.cli.Sizes;
 import dev.meshdbg.symbols.index.AcceleratorIndex;
 import dev.meshdbg.symbols.index.IndexListener;
 import dev.meshdbg.symbols.index.IndexPlan;
