@@ -56,8 +56,10 @@ public final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--strip-debug", description = "Put Envoy without its debug sections (same build-id and code); keep the full file locally for symbols.")
     boolean stripDebug;
 
-    @Option(names = "--debugger", paramLabel = "gdb|lldb|both", defaultValue = "both",
-            description = "Which debug servers to include (default: ${DEFAULT-VALUE}).")
+    // gdb by default, like attach: gdbserver needs only libc and libstdc++, while lldb-server
+    // brings about 85 MB of LLVM libraries into every push.
+    @Option(names = "--debugger", paramLabel = "gdb|lldb|both", defaultValue = "gdb",
+            description = "Which debug servers to include (default: ${DEFAULT-VALUE}, as attach uses; lldb or both for lldb users).")
     String debugger;
 
     @Option(names = "--platform", paramLabel = "linux/amd64|linux/arm64", description = "Image platform (default: this machine's).")
