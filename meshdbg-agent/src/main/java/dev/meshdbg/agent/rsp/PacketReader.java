@@ -18,9 +18,19 @@ public final class PacketReader {
     private byte[] scratch = new byte[1 << 12];
     private int pos;
     private int limit;
+    private volatile boolean verify = true;
 
     public PacketReader(InputStream in) {
         this.in = in;
+    }
+
+    /**
+     * With acks off there is no nack to send for a bad checksum, so the reader stops summing
+     * every body and keeps the checksum the peer sent, which a relay forwards unchanged: one
+     * pass less over each memory reply.
+     */
+    public void verifyChecksums(boolean on) {
+        verify = on;
     }
 
     /** The next unit, or null at the end of the stream between units. */
@@ -75,6 +85,9 @@ public final class PacketReader {
         int hi = Character.digit(next(), 16);
         int lo = Character.digit(next(), 16);
         byte[] wire = Arrays.copyOf(body, n);
+        if (!verify && hi >= 0 && lo >= 0) {
+            return new Packet(type, wire, (hi << 4) | lo, true);
+        }
         int sum = Rsp.checksum(wire);
         boolean ok = hi >= 0 && lo >= 0 && ((hi << 4) | lo) == sum;
         return new Packet(type, wire, sum, ok);

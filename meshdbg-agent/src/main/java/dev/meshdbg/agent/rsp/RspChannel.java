@@ -76,6 +76,7 @@ public final class RspChannel implements Closeable {
 
     public void noAck(boolean on) {
         this.noAck = on;
+        reader.verifyChecksums(!on);
     }
 
     @Override

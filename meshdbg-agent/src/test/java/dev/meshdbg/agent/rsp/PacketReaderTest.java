@@ -115,6 +115,19 @@ class PacketReaderTest {
     }
 
     @Test
+    void withoutAcksTheSentChecksumIsKeptAndForwardedUnchanged() throws IOException {
+        PacketReader r = reader("$OK#00$OK#9a");
+        r.verifyChecksums(false);
+        for (String expected : new String[] {"$OK#00", "$OK#9a"}) {
+            Packet p = r.read();
+            assertThat(p.checksumOk()).isTrue(); // nothing to nack without acks
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            p.writeTo(out);
+            assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void endOfStreamInsideAPacketIsAnError() {
         assertThatThrownBy(() -> reader("$qSupported:multi").read()).isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> reader("$OK#9").read()).isInstanceOf(EOFException.class);
