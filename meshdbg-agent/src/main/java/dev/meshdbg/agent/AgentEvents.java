@@ -14,6 +14,8 @@ import java.time.Instant;
  * stream swallows the error and the agent goes on guarding.
  */
 public final class AgentEvents {
+    /** The key every event carries its name under. */
+    public static final String FIELD = "event";
     public static final String RESOLVED = "resolved";
     public static final String VERIFIED = "verified";
     public static final String READY = "ready";
@@ -33,7 +35,7 @@ public final class AgentEvents {
     }
 
     public synchronized void emit(String event, Json fields) {
-        out.println(Json.object().put("event", event).put("time", Instant.now().toString()).putAll(fields));
+        out.println(Json.object().put(FIELD, event).put("time", Instant.now().toString()).putAll(fields));
         out.flush();
     }
 

@@ -26,6 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * Exit codes: 0 done, 1 failure, 2 bad input.
  */
 public final class AgentMain {
+    /** Where a debug image built by meshdbg puts the agent's launcher (jlinked runtime + agent jar). */
+    public static final String IMAGE_LAUNCHER = dev.meshdbg.agent.proc.DebugServerLocator.IMAGE_DIR + "/meshdbg-agent";
+
     private AgentMain() {
     }
 

@@ -1,5 +1,6 @@
 package dev.meshdbg.kube;
 
+import dev.meshdbg.agent.AgentMain;
 import dev.meshdbg.symbols.BuildId;
 import dev.meshdbg.symbols.elf.ElfFile;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public record AgentCommand(String executable, String debugger, Integer port, Dur
     }
 
     public static AgentCommand defaults() {
-        return new AgentCommand(AgentEvents.DEFAULT_AGENT_COMMAND, "gdb", null, null, Duration.ofMinutes(15), "envoy");
+        return new AgentCommand(AgentMain.IMAGE_LAUNCHER, "gdb", null, null, Duration.ofMinutes(15), "envoy");
     }
 
     public List<String> command() {

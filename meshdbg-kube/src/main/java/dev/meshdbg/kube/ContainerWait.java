@@ -1,5 +1,6 @@
 package dev.meshdbg.kube;
 
+import dev.meshdbg.agent.AgentEvents;
 import dev.meshdbg.errors.MeshdbgException;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;

@@ -1,9 +1,9 @@
 package dev.meshdbg.cli.kube;
 
+import dev.meshdbg.agent.AgentMain;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.kube.AgentCommand;
-import dev.meshdbg.kube.AgentEvents;
 import dev.meshdbg.kube.AttachOptions;
 import dev.meshdbg.kube.KubeSession;
 import dev.meshdbg.kube.Mode;
@@ -65,7 +65,7 @@ public final class KubeAttachCommand implements Callable<Integer> {
             description = "Namespace for node-mode pods (default: ${DEFAULT-VALUE}; created when missing).")
     String agentNamespace;
 
-    @Option(names = "--agent-command", paramLabel = "PATH", defaultValue = AgentEvents.DEFAULT_AGENT_COMMAND,
+    @Option(names = "--agent-command", paramLabel = "PATH", defaultValue = AgentMain.IMAGE_LAUNCHER,
             description = "The agent in the image (default: ${DEFAULT-VALUE}).")
     String agentCommand;
 

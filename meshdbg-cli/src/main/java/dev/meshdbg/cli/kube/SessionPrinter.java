@@ -1,8 +1,8 @@
 package dev.meshdbg.cli.kube;
 
+import dev.meshdbg.agent.AgentEvents;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.kube.AgentEvent;
-import dev.meshdbg.kube.AgentEvents;
 import dev.meshdbg.kube.AgentReady;
 import dev.meshdbg.kube.LocalEndpoint;
 import dev.meshdbg.kube.ResolvedTarget;
