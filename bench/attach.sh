@@ -17,6 +17,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 meshdbg=$root/bin/meshdbg
+bench=attach-bench
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 runs=10 client=1
 while (($#)); do
@@ -27,21 +30,11 @@ while (($#)); do
     *) echo "attach-bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-for tool in g++ gdb gdbserver; do
-  command -v "$tool" >/dev/null || { echo "attach-bench: $tool not found" >&2; exit 1; }
-done
-"$meshdbg" --version >/dev/null 2>&1 ||
-  { echo "attach-bench: $meshdbg does not run; build with mvn -B -q -o -DskipTests package" >&2; exit 1; }
+require g++ gdb gdbserver
+require_meshdbg
 
 work=$(mktemp -d)
 target_pid='' agent_pid='' server_pid=''
-stop() { # PID: SIGTERM, then SIGKILL after 5 s
-  local pid=$1 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop "$agent_pid"; stop "$server_pid"; stop "$target_pid"
   rm -rf "$work"

@@ -18,6 +18,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 meshdbg=$root/bin/meshdbg
+bench=guard-bench
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 runs=5 do_gdb=1 do_lldb=1 agent_java=''
 while (($#)); do
@@ -33,21 +36,11 @@ done
 tools=(gcc)
 ((do_gdb)) && tools+=(gdb gdbserver)
 ((do_lldb)) && tools+=(lldb-19 lldb-server-19)
-for tool in "${tools[@]}"; do
-  command -v "$tool" >/dev/null || { echo "guard-bench: $tool not found" >&2; exit 1; }
-done
-"$meshdbg" --version >/dev/null 2>&1 ||
-  { echo "guard-bench: $meshdbg does not run; build with mvn -B -q -o -DskipTests package" >&2; exit 1; }
+require "${tools[@]}"
+require_meshdbg
 
 work=$(mktemp -d)
 target_pid='' agent_pid='' server_pid=''
-stop() { # PID: SIGTERM, then SIGKILL after 5 s
-  local pid=$1 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop "$agent_pid"; stop "$server_pid"; stop "$target_pid"
   rm -rf "$work"
