@@ -154,14 +154,14 @@ final class Takeover {
     private String request(String command) throws IOException {
         replies.clear();
         server.send(command);
-        String reply;
+        Packet reply;
         do {
             reply = await("a reply to " + shorten(command));
-        } while (TargetState.isConsoleOutput(reply));
-        return reply;
+        } while (reply.isConsoleOutput());
+        return reply.text();
     }
 
-    private String await(String what) throws IOException {
+    private Packet await(String what) throws IOException {
         Packet p = poll(REPLY_SECONDS);
         if (p == null) {
             throw new IOException("the debug server sent no " + what + " within " + REPLY_SECONDS + " s");
@@ -169,7 +169,7 @@ final class Takeover {
         if (p == Session.SERVER_GONE) {
             throw new IOException("the debug server closed the connection while waiting for " + what);
         }
-        return p.text();
+        return p;
     }
 
     private Packet poll(long seconds) throws IOException {

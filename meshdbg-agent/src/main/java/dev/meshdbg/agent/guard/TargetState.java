@@ -139,10 +139,6 @@ final class TargetState {
         return !reply.isEmpty() && "TSWXN".indexOf(reply.charAt(0)) >= 0;
     }
 
-    static boolean isConsoleOutput(String reply) {
-        return reply.startsWith("O") && !reply.equals("OK");
-    }
-
     static boolean isKill(String command) {
         return command.equals("k") || command.startsWith("vKill");
     }
