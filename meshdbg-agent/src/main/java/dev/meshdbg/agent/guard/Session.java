@@ -1,5 +1,6 @@
 package dev.meshdbg.agent.guard;
 
+import dev.meshdbg.agent.rsp.FrameTee;
 import dev.meshdbg.agent.rsp.Packet;
 import dev.meshdbg.agent.rsp.RspChannel;
 import dev.meshdbg.agent.server.DebugServer;
@@ -180,8 +181,14 @@ final class Session {
     }
 
     private void readServer(RspChannel link) {
+        // Replies the guard does not watch (memory, registers) go on to the client as they arrive.
+        FrameTee toClient = client.streamTo(() -> {
+            synchronized (lock) {
+                return !takenOver && state.replyUnwatched();
+            }
+        });
         try {
-            for (Packet p; (p = link.receive()) != null; ) {
+            for (Packet p; (p = link.receive(toClient)) != null; ) {
                 synchronized (lock) {
                     if (takenOver) {
                         takeoverReplies.add(p);
@@ -189,7 +196,9 @@ final class Session {
                     }
                     state.serverSent(p);
                 }
-                client.send(p);
+                if (!p.copied()) {
+                    client.send(p);
+                }
             }
         } catch (IOException e) {
             // Treated like the end of the stream below.

@@ -88,6 +88,11 @@ final class TargetState {
         return breakpoints;
     }
 
+    /** Whether the server's next packet answers a command whose reply the guard does not read. */
+    boolean replyUnwatched() {
+        return pending != null && !running && !watched(pending);
+    }
+
     /** The command still waiting for its reply, or null. */
     String pending() {
         return pending;

@@ -18,19 +18,21 @@ public final class Packet {
     private final Type type;
     private final byte[] wire;
     private final boolean checksumOk;
+    private final boolean copied;
     private int checksum = -1;
     private String text;
 
     Packet(Type type, byte[] wire, boolean checksumOk) {
-        this.type = type;
-        this.wire = wire;
-        this.checksumOk = checksumOk;
+        this(type, wire, -1, checksumOk, false);
     }
 
-    /** A packet read off the wire, whose checksum the reader already summed. */
-    Packet(Type type, byte[] wire, int checksum, boolean checksumOk) {
-        this(type, wire, checksumOk);
+    /** A packet read off the wire, with the checksum it carried or the reader summed. */
+    Packet(Type type, byte[] wire, int checksum, boolean checksumOk, boolean copied) {
+        this.type = type;
+        this.wire = wire;
         this.checksum = checksum;
+        this.checksumOk = checksumOk;
+        this.copied = copied;
     }
 
     /** A packet whose body is the given text, escaped for the wire. */
@@ -53,6 +55,11 @@ public final class Packet {
     /** False when the checksum did not match the body; the receiver answers with a nack. */
     public boolean checksumOk() {
         return checksumOk;
+    }
+
+    /** True when the reader already copied this packet to a {@link FrameTee} as it arrived. */
+    public boolean copied() {
+        return copied;
     }
 
     /** The body as sent: escaped and possibly run-length encoded. */

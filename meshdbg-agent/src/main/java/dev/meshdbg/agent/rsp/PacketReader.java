@@ -3,6 +3,9 @@ package dev.meshdbg.agent.rsp;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -12,12 +15,20 @@ import java.util.Arrays;
  * internal buffer and copied in runs, not read a byte at a time.
  */
 public final class PacketReader {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HASHES = 0x2323232323232323L;
+    private static final long ESCAPES = 0x7d7d7d7d7d7d7d7dL;
+    private static final long STARS = 0x2a2a2a2a2a2a2a2aL;
+
     private final InputStream in;
     private final byte[] buf = new byte[1 << 16];
     /** Grows to the largest body seen and is reused, so big replies do not regrow it each time. */
     private byte[] scratch = new byte[1 << 12];
     private int pos;
     private int limit;
+    /** The tee copying the frame being read, and where in {@code buf} its uncopied bytes start. */
+    private FrameTee tee;
+    private int teeFrom;
     private volatile boolean verify = true;
 
     public PacketReader(InputStream in) {
@@ -35,6 +46,14 @@ public final class PacketReader {
 
     /** The next unit, or null at the end of the stream between units. */
     public Packet read() throws IOException {
+        return read(null);
+    }
+
+    /**
+     * The next unit; a packet the tee takes at its start is also copied to it as its bytes come
+     * in (and {@link Packet#copied()} says so), so a relay need not wait for a long reply's end.
+     */
+    public Packet read(FrameTee copyTo) throws IOException {
         for (;;) {
             if (pos == limit && !fill()) {
                 return null;
@@ -44,14 +63,27 @@ public final class PacketReader {
                 case '+': return Packet.ACK;
                 case '-': return Packet.NACK;
                 case Rsp.INTERRUPT: return Packet.INTERRUPT;
-                case '$': return body(Packet.Type.PACKET);
-                case '%': return body(Packet.Type.NOTIFICATION);
+                case '$': return copyTo != null && copyTo.begin() ? copied(copyTo) : body(Packet.Type.PACKET, false);
+                case '%': return body(Packet.Type.NOTIFICATION, false);
                 default: break; // noise between frames
             }
         }
     }
 
-    private Packet body(Packet.Type type) throws IOException {
+    private Packet copied(FrameTee copyTo) throws IOException {
+        tee = copyTo;
+        teeFrom = pos - 1; // the '$' just read
+        try {
+            Packet p = body(Packet.Type.PACKET, true);
+            copyTo.write(buf, teeFrom, pos - teeFrom);
+            return p;
+        } finally {
+            tee = null;
+            copyTo.end();
+        }
+    }
+
+    private Packet body(Packet.Type type, boolean copied) throws IOException {
         byte[] body = scratch;
         int n = 0;
         for (;;) {
@@ -59,13 +91,7 @@ public final class PacketReader {
                 throw new EOFException("stream ended inside a packet");
             }
             int start = pos;
-            while (pos < limit) {
-                byte c = buf[pos];
-                if (c == '#' || c == Rsp.ESCAPE || c == '*') {
-                    break;
-                }
-                pos++;
-            }
+            pos = special(pos, limit);
             body = append(body, n, pos - start);
             System.arraycopy(buf, start, body, n, pos - start);
             n += pos - start;
@@ -86,11 +112,42 @@ public final class PacketReader {
         int lo = Character.digit(next(), 16);
         byte[] wire = Arrays.copyOf(body, n);
         if (!verify && hi >= 0 && lo >= 0) {
-            return new Packet(type, wire, (hi << 4) | lo, true);
+            return new Packet(type, wire, (hi << 4) | lo, true, copied);
         }
         int sum = Rsp.checksum(wire);
         boolean ok = hi >= 0 && lo >= 0 && ((hi << 4) | lo) == sum;
-        return new Packet(type, wire, sum, ok);
+        return new Packet(type, wire, sum, ok, copied);
+    }
+
+    /**
+     * The index of the first {@code #}, escape or {@code *} in {@code buf[from, to)}, or
+     * {@code to}. Looks at eight bytes at a time: in binary memory replies these three bytes are
+     * about one in eighty, and this scan is most of what the relay does with a reply's bytes.
+     */
+    private int special(int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = (long) LONGS.get(buf, i);
+            long found = zeroBytes(word ^ HASHES) | zeroBytes(word ^ ESCAPES) | zeroBytes(word ^ STARS);
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = buf[i];
+            if (c == '#' || c == Rsp.ESCAPE || c == '*') {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * The high bit set in each zero byte of {@code x} (and maybe in bytes above the first zero,
+     * which the lowest set bit, in little-endian order the first byte, never is).
+     */
+    private static long zeroBytes(long x) {
+        return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
     }
 
     private static byte[] append(byte[] body, int used, int more) {
@@ -108,6 +165,11 @@ public final class PacketReader {
     }
 
     private boolean fill() throws IOException {
+        if (tee != null) {
+            // Pass on what arrived so far before waiting for more.
+            tee.write(buf, teeFrom, limit - teeFrom);
+            teeFrom = 0;
+        }
         int got = in.read(buf, 0, buf.length);
         if (got <= 0) {
             return false;

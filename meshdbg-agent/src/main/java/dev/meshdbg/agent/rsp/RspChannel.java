@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.BooleanSupplier;
 
 /**
  * One leg of a gdb-remote conversation with its own acknowledgement state. In ack mode it acks
@@ -26,8 +27,16 @@ public final class RspChannel implements Closeable {
 
     /** The next packet, notification or interrupt byte; null when the peer closed the stream. */
     public Packet receive() throws IOException {
+        return receive(null);
+    }
+
+    /**
+     * Like {@link #receive()}, and a packet the tee takes is also copied to it as it arrives.
+     * Only on a no-ack leg: with acks on, a packet must be whole and checked before it may go on.
+     */
+    public Packet receive(FrameTee copyTo) throws IOException {
         for (;;) {
-            Packet p = reader.read();
+            Packet p = reader.read(noAck ? copyTo : null);
             if (p == null) {
                 return null;
             }
@@ -64,6 +73,15 @@ public final class RspChannel implements Closeable {
 
     public void send(String text) throws IOException {
         send(Packet.of(text));
+    }
+
+    /**
+     * A tee that relays packets from another leg onto this one as their bytes arrive, for those
+     * that {@code when} approves at their start. Only once this leg is in no-ack mode: a peer that
+     * still acks could nack a streamed packet, and there would be nothing whole to send again.
+     */
+    public FrameTee streamTo(BooleanSupplier when) {
+        return writer.streamTo(() -> noAck && when.getAsBoolean());
     }
 
     public void sendInterrupt() throws IOException {

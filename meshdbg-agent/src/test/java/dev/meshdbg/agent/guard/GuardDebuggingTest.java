@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdbg.agent.server.DebugServer;
 import dev.meshdbg.agent.rsp.RspChannel;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Debugging through the guard works: stop at a source line (resolved through the source map), read a variable, detach. */
 class GuardDebuggingTest extends GuardTestBase {
@@ -47,6 +52,49 @@ class GuardDebuggingTest extends GuardTestBase {
         }
         assertThat(events.await("detached 0 the debugger detached", LONG)).as(events.toString()).isPresent();
         assertSurvives();
+    }
+
+    @Test
+    void largeMemoryReadsArriveIntactThroughTheGuard(@TempDir Path dumps) throws Exception {
+        // lldb reads with binary x packets of up to 128 KB, escapes in every one, which the guard
+        // streams on while they arrive; gdb with hex m packets. Machine code has every byte value.
+        long[] range = codeOfLibc(envoy.pid());
+        byte[] expected = new byte[(int) (range[1] - range[0])];
+        try (RandomAccessFile mem = new RandomAccessFile("/proc/" + envoy.pid() + "/mem", "r")) {
+            mem.seek(range[0]);
+            mem.readFully(expected);
+        }
+        String from = "0x" + Long.toHexString(range[0]);
+        String to = "0x" + Long.toHexString(range[1]);
+
+        startGuard(DebugServer.Kind.LLDB_SERVER, null, null, false);
+        Path lldbDump = dumps.resolve("lldb.bin");
+        DebuggerProcess lldb = lldb("memory read --binary --force --outfile " + lldbDump + " " + from + " " + to,
+                "process detach");
+        assertThat(lldb.awaitExit(LONG)).as(lldb.output()).isTrue();
+        assertThat(Files.readAllBytes(lldbDump)).as(lldb.output()).isEqualTo(expected);
+        guard.close();
+
+        startGuard(DebugServer.Kind.GDBSERVER, null, null, false);
+        Path gdbDump = dumps.resolve("gdb.bin");
+        DebuggerProcess gdb = gdb("dump binary memory " + gdbDump + " " + from + " " + to, "detach");
+        assertThat(gdb.awaitExit(LONG)).as(gdb.output()).isTrue();
+        assertThat(Files.readAllBytes(gdbDump)).as(gdb.output()).isEqualTo(expected);
+        assertSurvives();
+    }
+
+    /** [start, end) of libc's executable mapping in the process, at most 2 MB of it. */
+    private static long[] codeOfLibc(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/maps"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 6 && f[1].startsWith("r-x") && f[5].contains("/libc.so")) {
+                String[] bounds = f[0].split("-");
+                long start = Long.parseUnsignedLong(bounds[0], 16);
+                long end = Long.parseUnsignedLong(bounds[1], 16);
+                return new long[] {start, Math.min(end, start + (2 << 20))};
+            }
+        }
+        throw new AssertionError("no libc code mapping in /proc/" + pid + "/maps");
     }
 
     @Test

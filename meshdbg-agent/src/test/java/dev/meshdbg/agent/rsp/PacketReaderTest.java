@@ -100,6 +100,98 @@ class PacketReaderTest {
         assertThat(r.read()).isNull();
     }
 
+    @Test
+    void aTeeGetsEachTakenFrameExactlyAsItArrivesAndNothingElse() throws IOException {
+        byte[] data = new byte[150_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 13 + i / 300);
+        }
+        byte[] big = Rsp.frame('$', Rsp.escape(data));
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.writeBytes(big);
+        stream.writeBytes("+%Stop:T05#b9$OK#9a".getBytes(StandardCharsets.ISO_8859_1));
+        RecordingTee tee = new RecordingTee(true);
+        PacketReader r = new PacketReader(new RaggedReads(stream.toByteArray()));
+        Packet p = r.read(tee);
+        assertThat(p.copied()).isTrue();
+        assertThat(tee.copied.toByteArray()).isEqualTo(big);
+        assertThat(tee.pieces).isGreaterThan(1); // passed on while it arrived, not at its end
+        assertThat(Rsp.decode(p.wire())).isEqualTo(data); // and still whole for the relay's bookkeeping
+        assertThat(tee.begun).isEqualTo(1);
+        assertThat(tee.ended).isEqualTo(1);
+
+        tee.copied.reset();
+        assertThat(r.read(tee)).isEqualTo(Packet.ACK);
+        Packet stop = r.read(tee); // notifications are never teed: begin() is not even asked
+        assertThat(stop.copied()).isFalse();
+        assertThat(tee.begun).isEqualTo(1);
+        tee.take = false;
+        Packet ok = r.read(tee);
+        assertThat(ok.text()).isEqualTo("OK");
+        assertThat(ok.copied()).isFalse();
+        assertThat(tee.begun).isEqualTo(2);
+        assertThat(tee.copied.size()).isZero();
+    }
+
+    @Test
+    void aTeeIsEndedWhenTheStreamBreaksInsideItsFrame() {
+        RecordingTee tee = new RecordingTee(true);
+        assertThatThrownBy(() -> reader("$m1234,10#").read(tee)).isInstanceOf(EOFException.class);
+        assertThat(tee.ended).isEqualTo(1);
+        assertThat(tee.copied.toString(StandardCharsets.ISO_8859_1)).isEqualTo("$m1234,10#");
+    }
+
+    @Test
+    void findsTheFrameEndWithSpecialBytesAtEveryOffsetOfAWord() throws IOException {
+        // The reader looks for '#', '}' and '*' eight bytes at a time; put each at every offset.
+        for (int offset = 0; offset < 24; offset++) {
+            for (byte special : new byte[] {'#', '$', '}', '*', (byte) 0xa3, (byte) 0xfd}) {
+                byte[] data = new byte[offset + 17];
+                java.util.Arrays.fill(data, (byte) 'a');
+                data[offset] = special;
+                byte[] frame = Rsp.frame('$', Rsp.escape(data));
+                Packet p = new PacketReader(new ByteArrayInputStream(frame)).read();
+                assertThat(p.checksumOk()).as("offset %d byte %02x", offset, special).isTrue();
+                assertThat(Rsp.decode(p.wire())).as("offset %d byte %02x", offset, special).isEqualTo(data);
+            }
+        }
+        // A run-length count right before the end, and a run whose count byte is '}' (a run of 96).
+        assertThat(reader("$0*\"#" + "00").read().text()).isEqualTo("000000");
+        Packet run = reader("$a*}#00").read();
+        assertThat(run.text()).isEqualTo("a".repeat(97));
+    }
+
+    private static final class RecordingTee implements FrameTee {
+        final ByteArrayOutputStream copied = new ByteArrayOutputStream();
+        boolean take;
+        int begun;
+        int ended;
+        int pieces;
+
+        RecordingTee(boolean take) {
+            this.take = take;
+        }
+
+        @Override
+        public boolean begin() {
+            begun++;
+            return take;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            if (length > 0) {
+                pieces++;
+            }
+            copied.write(bytes, offset, length);
+        }
+
+        @Override
+        public void end() {
+            ended++;
+        }
+    }
+
     /** Hands out 1 to 7 bytes per read, like a slow pipe. */
     private static final class RaggedReads extends ByteArrayInputStream {
         private int turn;
