@@ -10,7 +10,10 @@
 # Timed inside the debugger around the read only; the paths alternate run by run. Every dump must
 # equal the target's memory (read from /proc/PID/mem), and the target must run after every run.
 #
-#   bench/guard-throughput.sh [--runs N] [--skip-lldb] [--skip-gdb] [--agent-java "JVM OPTIONS"]
+#   bench/guard-throughput.sh [--runs N] [--warm-up N] [--skip-lldb] [--skip-gdb] [--agent-java "JVM OPTIONS"]
+# --warm-up reads through the guard before timing (default 3): the agent lives for a whole session,
+# and its relay loop is JIT-compiled during the first reads. Each table is followed by the run-by-run
+# ratio (each guard run against the direct run right after it), which the machine's drift moves less.
 # --agent-java runs the agent (dev.meshdbg.agent.AgentMain from the meshdbg jar) directly with these
 # JVM options instead of through `meshdbg attach`, to try the relay under another JIT set-up.
 # Needs gcc, gdb, gdbserver, lldb-19, lldb-server-19 and a built meshdbg (mvn -B -q -o -DskipTests package).
@@ -22,14 +25,15 @@ bench=guard-bench
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-runs=5 do_gdb=1 do_lldb=1 agent_java=''
+runs=9 warmup=3 do_gdb=1 do_lldb=1 agent_java=''
 while (($#)); do
   case $1 in
     --runs) runs=${2:?}; shift 2 ;;
+    --warm-up) warmup=${2:?}; shift 2 ;;
     --skip-lldb) do_lldb=0; shift ;;
     --skip-gdb) do_gdb=0; shift ;;
     --agent-java) agent_java=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "guard-bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -148,7 +152,14 @@ row() { # LABEL FILE PEER-FILE
   echo "| $1 | $(mbps "$t") | $(range <"$work/$2") | $(awk -v t="$t" 'BEGIN {printf "%.2f", t / 1e6}') | $(awk -v t="$t" -v p="$p" 'BEGIN {printf "%.0f%%", 100 * t / p}') |"
 }
 
-echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $runs runs after 1 warm-up."
+paired() { # GUARD-FILE DIRECT-FILE: the guard's throughput as % of the direct run after it, run by run
+  local ratios
+  ratios=$(paste "$work/$1" "$work/$2" | awk '{printf "%.1f\n", 100 * $2 / $1}')
+  echo
+  echo "Run by run, guard as % of the direct run after it: median $(median <<<"$ratios")%, range $(sort -n <<<"$ratios" | sed -n '1p;$p' | paste -sd- -)%."
+}
+
+echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $runs runs after $warmup warm-up reads through the guard."
 echo "Read: 64 MB at $start of the bench target (pid $target_pid)."
 [[ -z $agent_java ]] || echo "Agent: java $agent_java -cp meshdbg.jar dev.meshdbg.agent.AgentMain (not through meshdbg attach)."
 echo "Versions: $(gdb --version | head -1); $(gdbserver --version | head -1); $(lldb-19 --version | head -1); $(java -version 2>&1 | head -1)."
@@ -156,7 +167,7 @@ echo "Versions: $(gdb --version | head -1); $(gdbserver --version | head -1); $(
 if ((do_gdb)); then
   agent_start gdb
   : >"$work/gg"; : >"$work/gd"
-  gdb_read "127.0.0.1:$guard_port" >/dev/null; check_target "gdb warm-up"
+  for _ in $(seq "$warmup"); do gdb_read "127.0.0.1:$guard_port" >/dev/null; check_target "gdb warm-up"; done
   for i in $(seq "$runs"); do
     measure gg "gdb through the guard, run $i" gdb_read "127.0.0.1:$guard_port"
     start_until_line 'Listening on port' gdbserver --once --attach 127.0.0.1:0 "$target_pid"
@@ -175,12 +186,13 @@ if ((do_gdb)); then
   echo "| --- | ---: | ---: | ---: | ---: |"
   row "through meshdbg's guard" gg gg
   row "straight to gdbserver --once --attach 127.0.0.1:0 (TCP)" gd gg
+  paired gg gd
 fi
 
 if ((do_lldb)); then
   agent_start lldb
   : >"$work/lg"; : >"$work/ld"
-  lldb_read "127.0.0.1:$guard_port" >/dev/null; check_target "lldb warm-up"
+  for _ in $(seq "$warmup"); do lldb_read "127.0.0.1:$guard_port" >/dev/null; check_target "lldb warm-up"; done
   for i in $(seq "$runs"); do
     measure lg "lldb through the guard, run $i" lldb_read "127.0.0.1:$guard_port"
     # lldb-server writes its port, NUL-terminated, to the --pipe descriptor once it listens.
@@ -201,6 +213,7 @@ if ((do_lldb)); then
   echo "| --- | ---: | ---: | ---: | ---: |"
   row "through meshdbg's guard" lg lg
   row "straight to lldb-server-19 gdbserver --attach (TCP)" ld lg
+  paired lg ld
 fi
 echo
 echo "Every read equal to the target's memory; the target ran on after every run."

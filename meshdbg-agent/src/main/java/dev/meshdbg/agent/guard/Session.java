@@ -181,31 +181,40 @@ final class Session {
     }
 
     private void readServer(RspChannel link) {
-        // Replies the guard does not watch (memory, registers) go on to the client as they arrive.
+        // Replies the guard does not watch (memory, registers) go on to the client as they
+        // arrive, and are settled before their last byte does: the client answers a reply at
+        // once, and what it sends next must meet the state this reply left.
         FrameTee toClient = client.streamTo(() -> {
             synchronized (lock) {
                 return !takenOver && state.replyUnwatched();
             }
-        });
+        }, this::settle);
         try {
             for (Packet p; (p = link.receive(toClient)) != null; ) {
-                synchronized (lock) {
-                    if (takenOver) {
-                        takeoverReplies.add(p);
-                        continue;
-                    }
-                    state.serverSent(p);
-                }
-                if (!p.copied()) {
-                    client.send(p);
+                if (!p.copied() && settle(p)) {
+                    // A client that is gone fails here; its own reader sees that and ends the
+                    // session, which still needs this thread to read the server's replies.
+                    Sockets.sendQuietly(client, p);
                 }
             }
         } catch (IOException e) {
-            // Treated like the end of the stream below.
+            // The server's stream broke: treated like its end below.
         }
         takeoverReplies.add(SERVER_GONE);
         if (!isTakenOver()) {
             end("the debug server exited", null, null, false);
+        }
+    }
+
+    /** Records what a server packet tells; false when it is for a takeover, not the client. */
+    private boolean settle(Packet p) {
+        synchronized (lock) {
+            if (takenOver) {
+                takeoverReplies.add(p);
+                return false;
+            }
+            state.serverSent(p);
+            return true;
         }
     }
 

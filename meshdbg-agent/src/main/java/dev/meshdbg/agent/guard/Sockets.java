@@ -46,17 +46,17 @@ final class Sockets {
     }
 
     static void sendQuietly(RspChannel channel, String text) {
+        sendQuietly(channel, Packet.of(text));
+    }
+
+    static void sendQuietly(RspChannel channel, Packet packet) {
         try {
-            channel.send(text);
+            channel.send(packet);
         } catch (IOException ignored) {
             // The client is gone; nothing to tell.
         }
     }
 
-    /**
-     * Half-closes, then drains what the peer still sends before closing: closing a socket with
-     * unread input resets the connection, and a reset can discard the last reply in flight.
-     */
     /**
      * For a socket another thread is reading: half-closes now (the peer sees the end after the
      * last reply) and closes fully a little later, which ends that reader too.
@@ -77,6 +77,10 @@ final class Sockets {
         });
     }
 
+    /**
+     * Half-closes, then drains what the peer still sends before closing: closing a socket with
+     * unread input resets the connection, and a reset can discard the last reply in flight.
+     */
     static void closeGracefully(Socket socket) {
         if (socket.isClosed()) {
             return;

@@ -75,6 +75,8 @@ public final class PacketReader {
         teeFrom = pos - 1; // the '$' just read
         try {
             Packet p = body(Packet.Type.PACKET, true);
+            copyTo.parsed(p);
+            // Never empty: the last checksum digit is still in buf, past teeFrom.
             copyTo.write(buf, teeFrom, pos - teeFrom);
             return p;
         } finally {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Writes whole units to a stream, one flush per unit so nothing waits in a buffer. Thread-safe:
@@ -34,10 +35,11 @@ public final class PacketWriter {
 
     /**
      * A tee that copies frames onto this stream as they arrive, when {@code when} says so at a
-     * frame's start. Each piece is flushed at once. After a failed write the rest of that frame
-     * is dropped (the peer is gone; whoever writes next sees the error) while the reader goes on.
+     * frame's start, and hands each complete one to {@code parsed} before its last piece. Each
+     * piece is flushed at once. After a failed write the rest of that frame is dropped (the peer
+     * is gone; whoever writes next sees the error) while the reader goes on.
      */
-    public FrameTee streamTo(BooleanSupplier when) {
+    public FrameTee streamTo(BooleanSupplier when, Consumer<Packet> parsed) {
         return new FrameTee() {
             private boolean failed;
 
@@ -62,6 +64,11 @@ public final class PacketWriter {
                 } catch (IOException e) {
                     failed = true;
                 }
+            }
+
+            @Override
+            public void parsed(Packet packet) {
+                parsed.accept(packet);
             }
 
             @Override

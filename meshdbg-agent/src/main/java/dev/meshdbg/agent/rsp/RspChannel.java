@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * One leg of a gdb-remote conversation with its own acknowledgement state. In ack mode it acks
@@ -77,11 +78,12 @@ public final class RspChannel implements Closeable {
 
     /**
      * A tee that relays packets from another leg onto this one as their bytes arrive, for those
-     * that {@code when} approves at their start. Only once this leg is in no-ack mode: a peer that
-     * still acks could nack a streamed packet, and there would be nothing whole to send again.
+     * that {@code when} approves at their start; {@code parsed} gets each one complete, before its
+     * last byte goes out. Only once this leg is in no-ack mode: a peer that still acks could nack
+     * a streamed packet, and there would be nothing whole to send again.
      */
-    public FrameTee streamTo(BooleanSupplier when) {
-        return writer.streamTo(() -> noAck && when.getAsBoolean());
+    public FrameTee streamTo(BooleanSupplier when, Consumer<Packet> parsed) {
+        return writer.streamTo(() -> noAck && when.getAsBoolean(), parsed);
     }
 
     public void sendInterrupt() throws IOException {

@@ -119,6 +119,10 @@ class PacketReaderTest {
         assertThat(Rsp.decode(p.wire())).isEqualTo(data); // and still whole for the relay's bookkeeping
         assertThat(tee.begun).isEqualTo(1);
         assertThat(tee.ended).isEqualTo(1);
+        // The relay learns the packet before its peer can see it whole: at least the last
+        // checksum digit is still held back when parsed() runs.
+        assertThat(tee.parsed).isSameAs(p);
+        assertThat(tee.copiedWhenParsed).isLessThan(big.length);
 
         tee.copied.reset();
         assertThat(r.read(tee)).isEqualTo(Packet.ACK);
@@ -167,6 +171,8 @@ class PacketReaderTest {
         int begun;
         int ended;
         int pieces;
+        Packet parsed;
+        int copiedWhenParsed;
 
         RecordingTee(boolean take) {
             this.take = take;
@@ -184,6 +190,12 @@ class PacketReaderTest {
                 pieces++;
             }
             copied.write(bytes, offset, length);
+        }
+
+        @Override
+        public void parsed(Packet packet) {
+            parsed = packet;
+            copiedWhenParsed = copied.size();
         }
 
         @Override

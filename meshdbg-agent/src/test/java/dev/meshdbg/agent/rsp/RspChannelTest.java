@@ -71,7 +71,7 @@ class RspChannelTest {
         ByteArrayOutputStream clientSide = new ByteArrayOutputStream();
         RspChannel client = new RspChannel(InputStream.nullInputStream(), clientSide, () -> { });
         RspChannel server = channel("$m0,4#fd$01020304#8a$OK#9a");
-        FrameTee tee = client.streamTo(() -> true);
+        FrameTee tee = client.streamTo(() -> true, p -> { });
 
         Packet acked = server.receive(tee); // the server leg still acks: the packet must be checked first
         assertThat(acked.copied()).isFalse();
@@ -91,7 +91,7 @@ class RspChannelTest {
         ByteArrayOutputStream clientSide = new ByteArrayOutputStream();
         RspChannel client = new RspChannel(InputStream.nullInputStream(), clientSide, () -> { });
         client.noAck(true);
-        FrameTee tee = client.streamTo(() -> true);
+        FrameTee tee = client.streamTo(() -> true, p -> { });
         assertThat(tee.begin()).isTrue();
         byte[] head = "$0102".getBytes(StandardCharsets.ISO_8859_1);
         tee.write(head, 0, head.length);
@@ -124,7 +124,7 @@ class RspChannelTest {
         client.noAck(true);
         RspChannel server = channel("$01020304#8a$OK#9a");
         server.noAck(true);
-        FrameTee tee = client.streamTo(() -> true);
+        FrameTee tee = client.streamTo(() -> true, p -> { });
         assertThat(server.receive(tee).text()).isEqualTo("01020304");
         assertThat(server.receive(tee).text()).isEqualTo("OK");
         // The tee gave the lock back after each frame: the next whole write reaches the stream (and fails there).
