@@ -14,6 +14,8 @@
 # --warm-up reads through the guard before timing (default 3): the agent lives for a whole session,
 # and its relay loop is JIT-compiled during the first reads. Each table is followed by the run-by-run
 # ratio (each guard run against the direct run right after it), which the machine's drift moves less.
+# With socat (and python3) installed, lldb also reads through socat, a plain C byte relay, for scale:
+# what any extra loopback hop costs on this machine.
 # --agent-java runs the agent (dev.meshdbg.agent.AgentMain from the meshdbg jar) directly with these
 # JVM options instead of through `meshdbg attach`, to try the relay under another JIT set-up.
 # Needs gcc, gdb, gdbserver, lldb-19, lldb-server-19 and a built meshdbg (mvn -B -q -o -DskipTests package).
@@ -33,7 +35,7 @@ while (($#)); do
     --skip-lldb) do_lldb=0; shift ;;
     --skip-gdb) do_gdb=0; shift ;;
     --agent-java) agent_java=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "guard-bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -41,12 +43,14 @@ tools=(gcc)
 ((do_gdb)) && tools+=(gdb gdbserver)
 ((do_lldb)) && tools+=(lldb-19 lldb-server-19)
 require "${tools[@]}"
+with_socat=0
+((do_lldb)) && command -v socat >/dev/null && command -v python3 >/dev/null && with_socat=1
 require_meshdbg
 
 work=$(mktemp -d)
-target_pid='' agent_pid='' server_pid=''
+target_pid='' agent_pid='' server_pid='' relay_pid=''
 cleanup() {
-  stop "$agent_pid"; stop "$server_pid"; stop "$target_pid"
+  stop "$agent_pid"; stop "$relay_pid"; stop "$server_pid"; stop "$target_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -152,11 +156,27 @@ row() { # LABEL FILE PEER-FILE
   echo "| $1 | $(mbps "$t") | $(range <"$work/$2") | $(awk -v t="$t" 'BEGIN {printf "%.2f", t / 1e6}') | $(awk -v t="$t" -v p="$p" 'BEGIN {printf "%.0f%%", 100 * t / p}') |"
 }
 
-paired() { # GUARD-FILE DIRECT-FILE: the guard's throughput as % of the direct run after it, run by run
+paired() { # RELAYED-FILE DIRECT-FILE [NAME]: throughput as % of the direct run next to it, run by run
   local ratios
   ratios=$(paste "$work/$1" "$work/$2" | awk '{printf "%.1f\n", 100 * $2 / $1}')
   echo
-  echo "Run by run, guard as % of the direct run after it: median $(median <<<"$ratios")%, range $(sort -n <<<"$ratios" | sed -n '1p;$p' | paste -sd- -)%."
+  echo "Run by run, ${3:-guard} as % of the direct run next to it: median $(median <<<"$ratios")%, range $(sort -n <<<"$ratios" | sed -n '1p;$p' | paste -sd- -)%."
+}
+lldb_server_start() { # sets $server_pid and $port: lldb-server writes its port, NUL-terminated, to --pipe
+  lldb-server-19 gdbserver --attach "$target_pid" --pipe 3 127.0.0.1:0 3>"$work/lldb-port" >/dev/null 2>&1 &
+  server_pid=$!
+  for _ in $(seq 200); do [[ -s $work/lldb-port ]] && break; sleep 0.05; done
+  port=$(tr -d '\0' <"$work/lldb-port")
+  rm -f "$work/lldb-port"
+}
+lldb_server_wait() { wait "$server_pid" 2>/dev/null || true; server_pid=''; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+until_listening() { # PORT: until a socket listens on 127.0.0.1:PORT (state 0A in /proc/net/tcp)
+  local hex
+  hex=$(printf '0100007F:%04X' "$1")
+  for _ in $(seq 200); do grep -q " $hex 00000000:0000 0A " /proc/net/tcp && return 0; sleep 0.02; done
+  echo "guard-bench: nothing listens on 127.0.0.1:$1" >&2
+  exit 1
 }
 
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $runs runs after $warmup warm-up reads through the guard."
@@ -193,17 +213,23 @@ if ((do_lldb)); then
   agent_start lldb
   : >"$work/lg"; : >"$work/ld"
   for _ in $(seq "$warmup"); do lldb_read "127.0.0.1:$guard_port" >/dev/null; check_target "lldb warm-up"; done
+  : >"$work/ls"
   for i in $(seq "$runs"); do
     measure lg "lldb through the guard, run $i" lldb_read "127.0.0.1:$guard_port"
-    # lldb-server writes its port, NUL-terminated, to the --pipe descriptor once it listens.
-    lldb-server-19 gdbserver --attach "$target_pid" --pipe 3 127.0.0.1:0 3>"$work/lldb-port" >/dev/null 2>&1 &
-    server_pid=$!
-    for _ in $(seq 200); do [[ -s $work/lldb-port ]] && break; sleep 0.05; done
-    port=$(tr -d '\0' <"$work/lldb-port")
-    rm -f "$work/lldb-port"
+    lldb_server_start
     measure ld "lldb to lldb-server over TCP, run $i" lldb_read "127.0.0.1:$port"
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=''
+    lldb_server_wait
+    if ((with_socat)); then
+      lldb_server_start
+      relay_port=$(free_port)
+      socat -b 262144 "TCP-LISTEN:$relay_port,bind=127.0.0.1,reuseaddr,nodelay" "TCP:127.0.0.1:$port,nodelay" &
+      relay_pid=$!
+      until_listening "$relay_port"
+      measure ls "lldb through socat to lldb-server, run $i" lldb_read "127.0.0.1:$relay_port"
+      wait "$relay_pid" 2>/dev/null || true
+      relay_pid=''
+      lldb_server_wait
+    fi
   done
   agent_stop
   echo
@@ -213,7 +239,9 @@ if ((do_lldb)); then
   echo "| --- | ---: | ---: | ---: | ---: |"
   row "through meshdbg's guard" lg lg
   row "straight to lldb-server-19 gdbserver --attach (TCP)" ld lg
+  ((with_socat)) && row "through socat (a plain byte relay, for scale) to lldb-server-19" ls lg
   paired lg ld
+  ((with_socat)) && paired ls ld socat
 fi
 echo
 echo "Every read equal to the target's memory; the target ran on after every run."
