@@ -88,26 +88,37 @@ public final class PacketReader {
     private Packet body(Packet.Type type, boolean copied) throws IOException {
         byte[] body = scratch;
         int n = 0;
+        boolean dataNext = false; // an escape or run marker ended the last read: its next byte is data
         for (;;) {
             if (pos == limit && !fill()) {
                 throw new EOFException("stream ended inside a packet");
             }
             int start = pos;
-            pos = special(pos, limit);
+            if (dataNext) {
+                pos++;
+                dataNext = false;
+            }
+            // Find the frame's end in what was read; the body stays escaped, so it is copied in one piece.
+            for (;;) {
+                pos = special(pos, limit);
+                if (pos == limit || buf[pos] == '#') {
+                    break;
+                }
+                // The byte after an escape or a run-length marker is data, even if it is '#'.
+                pos += 2;
+                if (pos >= limit) {
+                    dataNext = pos > limit;
+                    pos = limit;
+                    break;
+                }
+            }
             body = append(body, n, pos - start);
             System.arraycopy(buf, start, body, n, pos - start);
             n += pos - start;
-            if (pos == limit) {
-                continue;
-            }
-            byte c = buf[pos++];
-            if (c == '#') {
+            if (pos < limit) {
+                pos++; // the '#'
                 break;
             }
-            // The byte after an escape or a run-length marker is data, even if it is '#'.
-            body = append(body, n, 2);
-            body[n++] = c;
-            body[n++] = (byte) next();
         }
         scratch = body;
         int hi = Character.digit(next(), 16);
