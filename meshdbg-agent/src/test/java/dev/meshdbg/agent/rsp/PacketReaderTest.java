@@ -165,6 +165,25 @@ class PacketReaderTest {
         assertThat(run.text()).isEqualTo("a".repeat(97));
     }
 
+    @Test
+    void aHashAfterAnEscapeOrRunMarkerIsDataEvenFromAStubThatShouldNotSendIt() throws IOException {
+        // gdb and lldb never send these ('#' is escaped, and no run count is '#'), but gdb reads them.
+        String[][] cases = {
+            {"$x}#y#00", "x}#y"},      // escape, then '#' as its data byte
+            {"$x*#y#00", "x*#y"},      // run marker, then '#' as its count
+            {"$x*}#00", "x*}"},        // the count is '}': the '#' after it ends the body
+            {"$}}#00", "}}"},          // escape, then '}' as data: the '#' ends the body
+            {"$}#}#}##00", "}#}#}#"},  // several in a row
+        };
+        for (String[] c : cases) {
+            byte[] frame = c[0].getBytes(StandardCharsets.ISO_8859_1);
+            for (InputStream in : new InputStream[] {new ByteArrayInputStream(frame), new OneByteAtATime(frame)}) {
+                Packet p = new PacketReader(in).read();
+                assertThat(new String(p.wire(), StandardCharsets.ISO_8859_1)).as(c[0]).isEqualTo(c[1]);
+            }
+        }
+    }
+
     private static final class RecordingTee implements FrameTee {
         final ByteArrayOutputStream copied = new ByteArrayOutputStream();
         boolean take;
