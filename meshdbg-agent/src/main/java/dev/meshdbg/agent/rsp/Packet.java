@@ -15,6 +15,9 @@ public final class Packet {
     public static final Packet NACK = new Packet(Type.NACK, new byte[0], true);
     public static final Packet INTERRUPT = new Packet(Type.INTERRUPT, new byte[0], true);
 
+    /** How much of a copied packet's body is kept. */
+    public static final int COPIED_HEAD = 64;
+
     private final Type type;
     private final byte[] wire;
     private final boolean checksumOk;
@@ -57,7 +60,12 @@ public final class Packet {
         return checksumOk;
     }
 
-    /** True when the reader already copied this packet to a {@link FrameTee} as it arrived. */
+    /**
+     * True when the reader already copied this packet to a {@link FrameTee} as it arrived. Such a
+     * packet has been delivered and keeps only the first {@value #COPIED_HEAD} bytes of its body:
+     * {@link #wire()}, {@link #text()} and the tests on them see that head, enough to tell a stop
+     * reply, {@code OK}, an error or console output; it cannot be written again.
+     */
     public boolean copied() {
         return copied;
     }
@@ -80,6 +88,7 @@ public final class Packet {
      * tens of kilobytes, and a relay forwards every one.
      */
     void writeTo(java.io.OutputStream out) throws java.io.IOException {
+        requireWhole();
         if (type != Type.PACKET && type != Type.NOTIFICATION) {
             out.write(frame());
             return;
@@ -94,12 +103,19 @@ public final class Packet {
 
     /** The bytes to put on a stream for this unit. */
     public byte[] frame() {
+        requireWhole();
         switch (type) {
             case ACK: return new byte[] {'+'};
             case NACK: return new byte[] {'-'};
             case INTERRUPT: return new byte[] {Rsp.INTERRUPT};
             case NOTIFICATION: return Rsp.frame('%', wire);
             default: return Rsp.frame('$', wire);
+        }
+    }
+
+    private void requireWhole() {
+        if (copied) {
+            throw new IllegalStateException("a packet passed on as it arrived is not kept whole: " + this);
         }
     }
 

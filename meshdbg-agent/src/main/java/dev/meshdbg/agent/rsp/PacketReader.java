@@ -118,13 +118,11 @@ public final class PacketReader {
         scratch = body;
         int hi = Character.digit(next(), 16);
         int lo = Character.digit(next(), 16);
-        byte[] wire = Arrays.copyOf(body, n);
-        if (!verify && hi >= 0 && lo >= 0) {
-            return new Packet(type, wire, (hi << 4) | lo, true, copied);
-        }
-        int sum = Rsp.checksum(wire);
-        boolean ok = hi >= 0 && lo >= 0 && ((hi << 4) | lo) == sum;
-        return new Packet(type, wire, sum, ok, copied);
+        int sent = hi >= 0 && lo >= 0 ? (hi << 4) | lo : -1;
+        int sum = verify || sent < 0 ? Rsp.checksum(body, n) : sent;
+        // A copied packet has gone on already: it keeps only what tells which reply it is.
+        byte[] wire = Arrays.copyOf(body, copied ? Math.min(n, Packet.COPIED_HEAD) : n);
+        return new Packet(type, wire, sum, sent == sum, copied);
     }
 
     /**

@@ -16,9 +16,14 @@ public final class Rsp {
 
     /** The modulo-256 sum of the bytes between {@code $} and {@code #}, as sent. */
     public static int checksum(byte[] wire) {
+        return checksum(wire, wire.length);
+    }
+
+    /** The checksum of the first {@code length} bytes. */
+    public static int checksum(byte[] wire, int length) {
         int sum = 0;
-        for (byte b : wire) {
-            sum += b & 0xff;
+        for (int i = 0; i < length; i++) {
+            sum += wire[i] & 0xff;
         }
         return sum & 0xff;
     }
