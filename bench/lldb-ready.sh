@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debugger-ready latency on a benchmark binary: from debugger start until three breakpoints
-# (set by function name) are resolved, whole process, for
+# (set by function name, or with --by-line at those functions' first lines by file and line, as
+# VSCode sets them) are resolved, whole process, for
 #   lldb plain               lldb-19 -b: target create + breakpoint set
 #   meshdbg file, warm       lldb-19 -b -s with the lldb command file that `meshdbg attach
 #                            --local --debugger lldb` wrote for this binary (index cache on),
@@ -17,19 +18,20 @@
 # points meshdbg's index cache into the bench's directory. The server runs until the end, since
 # the file's `platform select --sysroot /proc/PID/root` names it.
 #
-#   bench/lldb-ready.sh [--size small|large|envoy] [--runs N] [--skip-gdb]
+#   bench/lldb-ready.sh [--size small|large|envoy] [--runs N] [--skip-gdb] [--by-line]
 # The indexed copies are kept beside the binary and reused while newer than it.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 meshdbg=$(dirname "$here")/bin/meshdbg
 
-size=large runs=5 gdb=true
+size=large runs=5 gdb=true by_line=false
 while (($#)); do
   case $1 in
     --size) size=${2:?}; shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
     --skip-gdb) gdb=false; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --by-line) by_line=true; shift ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "lldb-ready: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -49,9 +51,19 @@ mkdir -p "$work"/{names-gdb,names-llvm,gdbindex,results}
 tools=(gdb llvm)
 name=$(basename "$bin")
 breakpoints=(bench::handle_request unit42::process unit7::process)
+if $by_line; then
+  # FILE:LINE where plain lldb puts each function's breakpoint (the line after its prologue).
+  mapfile -t breakpoints < <(printf 'breakpoint set -n %s\n' "${breakpoints[@]}" |
+    lldb-19 --no-lldbinit --batch -o "target create $bin" --source /dev/stdin 2>&1 |
+    sed -n 's/^Breakpoint [0-9]*: where = .* at \([^:]*:[0-9]*\):[0-9]*, address.*/\1/p')
+  ((${#breakpoints[@]} == 3)) || { echo "lldb-ready: FAIL: could not find the functions' lines" >&2; exit 1; }
+fi
 
 breakpoint_commands() {
-  for b in "${breakpoints[@]}"; do echo "breakpoint set -n $b"; done
+  local b
+  for b in "${breakpoints[@]}"; do
+    if $by_line; then echo "breakpoint set -f ${b%:*} -l ${b##*:}"; else echo "breakpoint set -n $b"; fi
+  done
   echo "breakpoint list"
 }
 lldb_script() { # BIN: what a person types without meshdbg
