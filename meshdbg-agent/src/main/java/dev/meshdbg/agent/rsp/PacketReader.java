@@ -128,9 +128,9 @@ public final class PacketReader {
     /**
      * The index of the first {@code #} in {@code buf[from, to)}, or {@code to}, looking at eight
      * bytes at a time: this scan is most of what the relay does with a memory reply's bytes.
-     * Escaped data never holds a {@code #} ({@code }} is followed by the byte xor 0x20, and gdb
-     * and lldb choose run lengths whose count byte is not {@code #}), so the first one ends the
-     * body; a stream that breaks that rule is still read right, a little more slowly.
+     * Escaped data never holds a {@code #} (an escape, 0x7d, is followed by the byte xor 0x20,
+     * and gdb and lldb choose run lengths whose count byte is not {@code #}), so the first one
+     * ends the body; a stream that breaks that rule is still read right, a little more slowly.
      */
     private int indexOfHash(int from, int to) {
         int i = from;

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * Writes whole units to a stream, one flush per unit so nothing waits in a buffer. Thread-safe:
- * a frame copied through piece by piece ({@link #streamTo()}) holds off other writers until it is
+ * a frame copied through piece by piece ({@link #streamTo}) holds off other writers until it is
  * complete, so units never interleave.
  */
 public final class PacketWriter {
