@@ -53,16 +53,6 @@ for _ in $(seq 100); do grep -q listening "$work/target.log" && break; sleep 0.0
 target_port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$work/target.log")
 [[ -n $target_port ]] || { echo "attach-bench: envoy-like did not start" >&2; exit 1; }
 
-check_target() { # WHEN: the target must be alive and not stopped (within 2 s)
-  local state i
-  for i in $(seq 20); do
-    state=$(awk '/^State:/ {print $2}' "/proc/$target_pid/status" 2>/dev/null || echo gone)
-    [[ $state == [SR] ]] && return 0
-    sleep 0.1
-  done
-  echo "attach-bench: FAIL after $1: target state '$state'" >&2
-  exit 1
-}
 serve_check() {
   local reply
   exec 3<>"/dev/tcp/127.0.0.1/$target_port"

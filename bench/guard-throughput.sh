@@ -78,16 +78,6 @@ start=$(cat "$work/memhog.out")
 [[ -n $start ]] || { echo "guard-bench: the target did not start" >&2; exit 1; }
 dd if="/proc/$target_pid/mem" bs=1M iflag=skip_bytes,count_bytes skip=$((start)) count=$size status=none >"$work/expected"
 
-check_target() { # WHEN
-  local state i
-  for i in $(seq 20); do
-    state=$(awk '/^State:/ {print $2}' "/proc/$target_pid/status" 2>/dev/null || echo gone)
-    [[ $state == [SR] ]] && return 0
-    sleep 0.1
-  done
-  echo "guard-bench: FAIL after $1: target state '$state'" >&2
-  exit 1
-}
 check_dump() { # WHEN
   cmp -s "$work/expected" "$work/dump" || { echo "guard-bench: FAIL: $1 read different bytes" >&2; exit 1; }
   rm -f "$work/dump"

@@ -23,3 +23,15 @@ stop() {
   for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
 }
+
+# check_target WHEN: exit 1 unless $target_pid is alive and not stopped (state S or R) within 2 s.
+check_target() {
+  local state i
+  for i in $(seq 20); do
+    state=$(awk '/^State:/ {print $2}' "/proc/$target_pid/status" 2>/dev/null || echo gone)
+    [[ $state == [SR] ]] && return 0
+    sleep 0.1
+  done
+  echo "$bench: FAIL after $1: target state '$state'" >&2
+  exit 1
+}
