@@ -63,7 +63,7 @@ public final class AgentMain {
                 : verdict.running();
         DebugServerLocator.Placement placement = new DebugServerLocator(scanner)
                 .locate(target, options.debugger(), options.server());
-        DebugServer.Spec spec = new DebugServer.Spec(kind(options.debugger()), placement.commandPrefix(),
+        DebugServer.Spec spec = new DebugServer.Spec(options.debugger().serverKind(), placement.commandPrefix(),
                 placement.binary(), placement.attachPid());
 
         GuardEvents listener = new GuardEvents(events);
@@ -107,9 +107,5 @@ public final class AgentMain {
         while (true) {
             LockSupport.park();
         }
-    }
-
-    static DebugServer.Kind kind(Debugger debugger) {
-        return debugger == Debugger.LLDB ? DebugServer.Kind.LLDB_SERVER : DebugServer.Kind.GDBSERVER;
     }
 }

@@ -1,6 +1,5 @@
 package dev.meshdbg.agent.proc;
 
-import dev.meshdbg.agent.server.DebugServer;
 import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,15 +71,11 @@ public final class DebugServerLocator {
     }
 
     private Optional<String> search(Path root, Target target, Debugger debugger) {
-        return dev.meshdbg.agent.server.DebugServerLocator.find(kind(debugger), root, dirs(root, target));
+        return dev.meshdbg.agent.server.DebugServerLocator.find(debugger.serverKind(), root, dirs(root, target));
     }
 
     private List<String> searched(Path root, Target target, Debugger debugger) {
-        return dev.meshdbg.agent.server.DebugServerLocator.searched(kind(debugger), dirs(root, target)).stream().map(p -> inRoot(root, p)).toList();
-    }
-
-    private static DebugServer.Kind kind(Debugger debugger) {
-        return debugger == Debugger.LLDB ? DebugServer.Kind.LLDB_SERVER : DebugServer.Kind.GDBSERVER;
+        return dev.meshdbg.agent.server.DebugServerLocator.searched(debugger.serverKind(), dirs(root, target)).stream().map(p -> inRoot(root, p)).toList();
     }
 
     private List<String> dirs(Path root, Target target) {

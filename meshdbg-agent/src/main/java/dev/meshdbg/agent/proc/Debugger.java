@@ -1,5 +1,6 @@
 package dev.meshdbg.agent.proc;
 
+import dev.meshdbg.agent.server.DebugServer;
 import dev.meshdbg.errors.MeshdbgException;
 import java.util.Locale;
 
@@ -9,17 +10,22 @@ import java.util.Locale;
  * target on continue; gdb does not speak lldb-server's extensions.
  */
 public enum Debugger {
-    GDB("gdbserver"), LLDB("lldb-server");
+    GDB(DebugServer.Kind.GDBSERVER), LLDB(DebugServer.Kind.LLDB_SERVER);
 
-    private final String server;
+    private final DebugServer.Kind server;
 
-    Debugger(String server) {
+    Debugger(DebugServer.Kind server) {
         this.server = server;
+    }
+
+    /** The one kind of debug server this debugger may drive. */
+    public DebugServer.Kind serverKind() {
+        return server;
     }
 
     /** The debug server's file name: {@code gdbserver} or {@code lldb-server} (also found as {@code lldb-server-NN}). */
     public String serverName() {
-        return server;
+        return server.serverName();
     }
 
     public String cliName() {
