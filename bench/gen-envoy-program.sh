@@ -108,8 +108,11 @@ F
   done
   cat >"$ws/source/server/main.cc" <<MAIN
 // Generated entry point: routes fake requests to the units.
+#include <pthread.h>
+
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -133,12 +136,28 @@ int handle_request(int request) {
 }
 }  // namespace bench
 
+namespace bench {
+// A worker loop, named like Envoy's (wrk:worker_N), for benchmarks that need many threads.
+void worker(int id) {
+  char name[16];
+  std::snprintf(name, sizeof(name), "wrk:worker_%d", id);
+  pthread_setname_np(pthread_self(), name);
+  for (int i = id;; i++) {
+    handle_request(i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+}  // namespace bench
+
+// bigserver [--serve [THREADS]]: THREADS extra workers run beside the main loop.
 int main(int argc, char** argv) {
   bool serve = argc > 1 && std::strcmp(argv[1], "--serve") == 0;
+  int threads = serve && argc > 2 ? std::atoi(argv[2]) : 0;
   long total = 0;
   for (int i = 0; i < bench::kUnitCount; i++) total += bench::handle_request(i);
   std::printf("bigserver: %d units ok (%ld)\n", bench::kUnitCount, total);
   std::fflush(stdout);
+  for (int t = 0; t < threads; t++) std::thread(bench::worker, t).detach();
   for (int i = 0; serve; i++) {
     total += bench::handle_request(i);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

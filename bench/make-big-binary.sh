@@ -12,8 +12,9 @@
 # in a real Envoy debug build (over 1 GB; about 10 minutes to build on two cores).
 #
 # Cache: ${MESHDBG_BENCH_CACHE:-$HOME/.cache/meshdbg-bench}/<size>-<hash of the generator>/
-# The binary runs: without arguments it calls every unit once and exits 0; with --serve it
-# keeps handling fake requests until killed. Functions to break on: bench::handle_request,
+# The binary runs: without arguments it calls every unit once and exits 0; with --serve [N] it
+# keeps handling fake requests until killed (N more threads, wrk:worker_0.., do the same; envoy
+# size only). Functions to break on: bench::handle_request,
 # bench::Router::route, unit42::process, unit7::process (under external/).
 set -euo pipefail
 
