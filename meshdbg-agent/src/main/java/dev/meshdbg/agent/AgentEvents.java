@@ -1,5 +1,7 @@
 package dev.meshdbg.agent;
 
+import dev.meshdbg.agent.guard.SessionKey;
+import dev.meshdbg.agent.proc.DebugServerLocator;
 import dev.meshdbg.agent.proc.SymbolsCheck;
 import dev.meshdbg.agent.proc.Target;
 import dev.meshdbg.errors.MeshdbgException;
@@ -25,6 +27,7 @@ public final class AgentEvents {
     public static final String CLIENT_DISCONNECTED = "client-disconnected";
     public static final String DETACHED = "detached";
     public static final String WARNING = "warning";
+    public static final String TARGET_EXITED = "target-exited";
     public static final String DONE = "done";
     public static final String ERROR = "error";
 
@@ -50,9 +53,12 @@ public final class AgentEvents {
                 .put("match", v.match()).put("ignored", v.ignored()));
     }
 
-    public void ready(InetSocketAddress address, String debugger, String server, boolean entered, Target t, String buildId) {
+    /** {@code key} goes only to whoever reads this stream: the CLI's pipe, or the agent container's log. */
+    public void ready(InetSocketAddress address, SessionKey key, String debugger, DebugServerLocator.Placement placement,
+                      Target t, String buildId) {
         emit(READY, Json.object().put("address", address.getAddress().getHostAddress()).put("port", address.getPort())
-                .put("debugger", debugger).put("server", server).put("namespaces", entered ? "entered" : "shared")
+                .put("sessionKey", key.hex())
+                .put("debugger", debugger).put("server", placement.binary()).put("namespaces", placement.access())
                 .put("hostPid", t.hostPid()).put("innerPid", t.innerPid()).put("exe", t.exe()).put("buildId", buildId)
                 .put("containerId", t.containerId()).put("hostname", t.hostname()).put("podUid", t.podUid()));
     }

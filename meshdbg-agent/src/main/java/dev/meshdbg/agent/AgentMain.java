@@ -1,12 +1,14 @@
 package dev.meshdbg.agent;
 
 import dev.meshdbg.agent.guard.Guard;
+import dev.meshdbg.agent.guard.SessionKey;
 import dev.meshdbg.agent.proc.DebugServerLocator;
 import dev.meshdbg.agent.proc.Debugger;
 import dev.meshdbg.agent.proc.HostnameReader;
 import dev.meshdbg.agent.proc.ProcScanner;
 import dev.meshdbg.agent.proc.SymbolsCheck;
 import dev.meshdbg.agent.proc.Target;
+import dev.meshdbg.agent.proc.TargetWatch;
 import dev.meshdbg.agent.server.DebugServer;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.BuildId;
@@ -64,11 +66,12 @@ public final class AgentMain {
         DebugServerLocator.Placement placement = new DebugServerLocator(scanner)
                 .locate(target, options.debugger(), options.server());
         DebugServer.Spec spec = new DebugServer.Spec(options.debugger().serverKind(), placement.commandPrefix(),
-                placement.binary(), placement.attachPid());
+                placement.binary(), placement.attachPid(), placement.hostPid());
 
         GuardEvents listener = new GuardEvents(events);
+        SessionKey key = SessionKey.random();
         Guard guard = new Guard(new Guard.Config(options.port(), options.maxPause().orElse(null), options.idleTimeout(),
-                options.allowKill(), spec.kind()), () -> new DebugServer(spec), listener);
+                options.allowKill(), spec.kind(), placement.fileRoot(), key, options.stay()), () -> new DebugServer(spec), listener);
         listener.guard(guard);
         InetSocketAddress address = guard.start();
         AtomicBoolean signalled = new AtomicBoolean();
@@ -83,8 +86,11 @@ public final class AgentMain {
         if (options.leaveWithParent()) {
             ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(listener::parentGone));
         }
-        events.ready(address, options.debugger().cliName(), placement.binary(), placement.inTargetNamespaces(), target,
-                buildId.orElse(null));
+        TargetWatch.start(scanner.procRoot(), target, exit -> {
+            listener.targetExited(exit);
+            guard.close();
+        });
+        events.ready(address, key, options.debugger().cliName(), placement, target, buildId.orElse(null));
         try {
             guard.awaitTermination();
         } catch (InterruptedException e) {
@@ -100,7 +106,7 @@ public final class AgentMain {
             parkForever();
         }
         events.emit(AgentEvents.DONE, Json.object().put("reason", listener.endReason()));
-        return 0;
+        return listener.endReason().equals("target-exited") ? 1 : 0;
     }
 
     private static void parkForever() {

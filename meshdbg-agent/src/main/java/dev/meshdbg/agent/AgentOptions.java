@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /** The agent's command line, parsed by hand because the agent may use java.base only. */
 public record AgentOptions(TargetQuery query, Debugger debugger, int port, Optional<Duration> maxPause,
                            Duration idleTimeout, boolean allowKill, SymbolsCheck.Expected symbols,
-                           boolean ignoreMismatch, Optional<String> server, boolean leaveWithParent) {
+                           boolean ignoreMismatch, Optional<String> server, boolean leaveWithParent,
+                           boolean stay) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
@@ -31,6 +32,7 @@ public record AgentOptions(TargetQuery query, Debugger debugger, int port, Optio
             "  --symbols-code-hash HEX        the same, by loadable-code hash, for symbols without a build-id",
             "  --ignore-build-id-mismatch     report a mismatch instead of refusing",
             "  --leave-with-parent            when the starting process dies, exit once no client is connected",
+            "  --stay                         keep guarding when meshdbg's session lease ends (until --idle-timeout)",
             "Prints one JSON event per line on stdout; exit 0 done, 1 failure, 2 bad input.");
 
     public static AgentOptions parse(List<String> args) {
@@ -45,6 +47,7 @@ public record AgentOptions(TargetQuery query, Debugger debugger, int port, Optio
         boolean allowKill = false;
         boolean ignore = false;
         boolean leave = false;
+        boolean stay = false;
         Optional<BuildId> buildId = Optional.empty();
         Optional<String> codeHash = Optional.empty();
         Optional<String> server = Optional.empty();
@@ -63,6 +66,7 @@ public record AgentOptions(TargetQuery query, Debugger debugger, int port, Optio
                 case "--allow-kill" -> allowKill = true;
                 case "--ignore-build-id-mismatch" -> ignore = true;
                 case "--leave-with-parent" -> leave = true;
+                case "--stay" -> stay = true;
                 case "--symbols-build-id" -> buildId = Optional.of(BuildId.ofHex(value(args, ++i, a)));
                 case "--symbols-code-hash" -> codeHash = Optional.of(hex(a, value(args, ++i, a)));
                 default -> throw MeshdbgException.badInput("unknown agent option '" + a + "'");
@@ -74,7 +78,7 @@ public record AgentOptions(TargetQuery query, Debugger debugger, int port, Optio
             throw MeshdbgException.badInput("--max-pause must be longer than 0");
         }
         return new AgentOptions(query, debugger, port, maxPause, idle, allowKill,
-                new SymbolsCheck.Expected(buildId, codeHash, ""), ignore, server, leave);
+                new SymbolsCheck.Expected(buildId, codeHash, ""), ignore, server, leave, stay);
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}; a bare number is seconds. */

@@ -72,6 +72,20 @@ final class GuardEvents implements GuardListener {
         events.emit(AgentEvents.CLIENT_REFUSED, Json.object().put("peer", peer).put("reason", reason));
     }
 
+    /** The target is gone: nothing left to guard. */
+    void targetExited(dev.meshdbg.agent.proc.TargetWatch.Exit exit) {
+        endReason = "target-exited";
+        events.emit(AgentEvents.TARGET_EXITED, Json.object().put("pid", exit.pid()).put("status", exit.status().orElse(null))
+                .put("message", exit.describe()));
+    }
+
+    @Override
+    public void sessionOver() {
+        endReason = "session-over";
+        events.emit(AgentEvents.WARNING, Json.object().put("message",
+                "meshdbg's end of the session is gone (its lease closed) and no debugger is connected: leaving"));
+    }
+
     @Override
     public void idle(Duration idleFor) {
         endReason = "idle-timeout";

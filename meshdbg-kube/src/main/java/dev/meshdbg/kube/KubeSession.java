@@ -1,5 +1,6 @@
 package dev.meshdbg.kube;
 
+import dev.meshdbg.agent.guard.SessionForwarder;
 import dev.meshdbg.errors.MeshdbgException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,20 +65,20 @@ public final class KubeSession implements AutoCloseable {
             AgentReady ready = agent.awaitReady(options.startTimeout());
             agent.ended().thenAccept(ended::complete);
 
-            PortForwarder forwarder = new PortForwarder(client, agent.namespace(), agent.podName(), ready.port(),
-                    new PortForwarder.Listener() {
+            SessionForwarder forwarder = SessionForwarder.open(options.localPort(), ready.sessionKey(),
+                    new PodDialer(client, agent.namespace(), agent.podName(), ready.port()), new SessionForwarder.Listener() {
                         @Override
                         public void dropped(String why) {
                             listener.forwardDropped(why);
                         }
 
                         @Override
-                        public void restored(LocalEndpoint endpoint) {
-                            listener.forwardRestored(endpoint);
+                        public void restored(int localPort) {
+                            listener.forwardRestored(new LocalEndpoint("127.0.0.1", localPort));
                         }
                     });
-            LocalEndpoint local = forwarder.open(options.localPort());
             guarded(forwarder::close);
+            LocalEndpoint local = new LocalEndpoint("127.0.0.1", forwarder.port());
             listener.forwarding(local, ready);
             handler.run(new SessionHandler.Context(target, session, local, ready, ended));
         } finally {

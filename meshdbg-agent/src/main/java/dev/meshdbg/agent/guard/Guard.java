@@ -30,14 +30,27 @@ import java.util.function.Supplier;
 public final class Guard implements AutoCloseable {
     private static final long WATCHDOG_MILLIS = 100;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
+    /** How long a dropped lease may take to come back (a port-forward re-opening) before the session is over. */
+    public static final Duration LEASE_GRACE = Duration.ofSeconds(10);
+    private static final int AUTH_TIMEOUT_MILLIS = 5000;
 
     /**
      * {@code port} 0 for a free one; {@code maxPause} null for no limit; {@code idleTimeout} null
      * to wait for clients forever; {@code allowKill} passes kill through; {@code kind} is the
-     * debug server the factory starts, which decides the debugger that may connect.
+     * debug server the factory starts, which decides the debugger that may connect;
+     * {@code fileRoot} is where the server sees the target's files ({@link TargetFiles}; empty
+     * when as they are); {@code key}, when not null, is the session's {@link SessionKey}: every
+     * connection must present it, and once the last lease is gone for {@link #LEASE_GRACE} and no
+     * client is connected the guard ends, unless {@code stay}.
      */
-    public record Config(int port, Duration maxPause, Duration idleTimeout, boolean allowKill, DebugServer.Kind kind) {
+    public record Config(int port, Duration maxPause, Duration idleTimeout, boolean allowKill, DebugServer.Kind kind,
+                         String fileRoot, SessionKey key, boolean stay) {
+        public Config(int port, Duration maxPause, Duration idleTimeout, boolean allowKill, DebugServer.Kind kind) {
+            this(port, maxPause, idleTimeout, allowKill, kind, "", null, false);
+        }
+
         public Config {
+            fileRoot = fileRoot == null ? "" : fileRoot;
             if (port < 0 || port > 65535) {
                 throw MeshdbgException.badInput("--port must be 0..65535, not " + port);
             }
@@ -64,6 +77,8 @@ public final class Guard implements AutoCloseable {
     private Session active;
     private long idleSince = System.nanoTime();
     private boolean closing;
+    private int leases;
+    private long leaseLostAt = -1;
 
     public Guard(Config config, Supplier<DebugServer> servers, GuardListener listener) {
         this.config = Objects.requireNonNull(config, "config");
@@ -152,7 +167,52 @@ public final class Guard implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
+            if (config.key() == null) {
+                onConnect(socket);
+            } else {
+                Sockets.daemon("guard-auth " + Sockets.peer(socket), () -> authenticate(socket));
+            }
+        }
+    }
+
+    /** Admits only this session's connections; anything else is closed with nothing relayed. */
+    private void authenticate(Socket socket) {
+        String peer = Sockets.peer(socket);
+        java.util.Optional<SessionKey.Purpose> purpose;
+        try {
+            socket.setSoTimeout(AUTH_TIMEOUT_MILLIS);
+            purpose = config.key().check(socket.getInputStream());
+            socket.setSoTimeout(0);
+        } catch (IOException e) {
+            purpose = java.util.Optional.empty();
+        }
+        if (purpose.isEmpty()) {
+            listener.refused(peer, "not this session's connection (no session key): closed, nothing relayed");
+            Sockets.closeGracefully(socket);
+        } else if (purpose.get() == SessionKey.Purpose.LEASE) {
+            holdLease(socket);
+        } else {
             onConnect(socket);
+        }
+    }
+
+    /** The CLI's lease: the session lasts while it is open (or comes back within the grace). */
+    private void holdLease(Socket socket) {
+        synchronized (this) {
+            leases++;
+            leaseLostAt = -1;
+        }
+        try (socket) {
+            while (socket.getInputStream().read() >= 0) {
+                // Nothing is sent on a lease; it only has to stay open.
+            }
+        } catch (IOException e) {
+            // Broken: the same as closed.
+        }
+        synchronized (this) {
+            if (--leases == 0) {
+                leaseLostAt = System.nanoTime();
+            }
         }
     }
 
@@ -188,17 +248,22 @@ public final class Guard implements AutoCloseable {
     private void watch() {
         Session session;
         long idle;
+        long leaseGone;
         synchronized (this) {
             if (closing) {
                 return;
             }
             session = active;
             idle = System.nanoTime() - idleSince;
+            leaseGone = leases == 0 && leaseLostAt >= 0 ? System.nanoTime() - leaseLostAt : -1;
         }
         if (session != null) {
             if (config.maxPause() != null) {
                 session.checkMaxPause(config.maxPause());
             }
+        } else if (!config.stay() && leaseGone >= LEASE_GRACE.toNanos()) {
+            listener.sessionOver();
+            close();
         } else if (config.idleTimeout() != null && idle >= config.idleTimeout().toNanos()) {
             listener.idle(config.idleTimeout());
             close();

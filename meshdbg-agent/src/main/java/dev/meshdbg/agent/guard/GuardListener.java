@@ -36,6 +36,10 @@ public interface GuardListener {
     default void refused(String peer, String reason) {
     }
 
+    /** The session's lease (meshdbg's end) is gone and no client is connected: the guard stops. */
+    default void sessionOver() {
+    }
+
     /** No client for the idle timeout: the guard stops. */
     default void idle(Duration idleFor) {
     }

@@ -33,6 +33,7 @@ final class Session {
     private final Supplier<DebugServer> servers;
     private final GuardListener listener;
     private final Consumer<Session> onEnd;
+    private final TargetFiles files;
 
     private final Object lock = new Object();
     private final TargetState state = new TargetState();
@@ -55,6 +56,7 @@ final class Session {
         this.servers = servers;
         this.listener = listener;
         this.onEnd = onEnd;
+        this.files = new TargetFiles(config.fileRoot());
     }
 
     String peer() {
@@ -140,7 +142,7 @@ final class Session {
             }
             state.clientSent(p);
         }
-        serverLink.send(p);
+        serverLink.send(files.rewrite(p));
         return true;
     }
 

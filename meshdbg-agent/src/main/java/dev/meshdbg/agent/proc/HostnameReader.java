@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,13 +19,32 @@ import java.util.concurrent.TimeUnit;
 public interface HostnameReader {
     String hostname(Target target);
 
+    /**
+     * The hostname only when it costs no namespace entry (ours): for reports, where a name is
+     * nice but not needed. An ephemeral container may not enter any namespace.
+     */
+    default Optional<String> ifCheap(Target target) {
+        return Optional.of(hostname(target));
+    }
+
     /** Reads through the kernel: our namespace directly, others with nsenter. */
     static HostnameReader system(ProcScanner scanner) {
         long ourUts = scanner.ours().uts();
         Map<Long, String> byNamespace = new HashMap<>();
-        return target -> byNamespace.computeIfAbsent(target.namespaces().uts(), uts -> uts == ourUts
-                ? ourHostname(scanner.procRoot())
-                : entered(target.hostPid()));
+        return new HostnameReader() {
+            @Override
+            public String hostname(Target target) {
+                return byNamespace.computeIfAbsent(target.namespaces().uts(), uts -> uts == ourUts
+                        ? ourHostname(scanner.procRoot())
+                        : entered(target.hostPid()));
+            }
+
+            @Override
+            public Optional<String> ifCheap(Target target) {
+                return target.namespaces().uts() == ourUts || byNamespace.containsKey(target.namespaces().uts())
+                        ? Optional.of(hostname(target)) : Optional.empty();
+            }
+        };
     }
 
     private static String ourHostname(Path proc) {

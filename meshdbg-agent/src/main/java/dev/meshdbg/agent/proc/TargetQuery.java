@@ -45,12 +45,11 @@ public record TargetQuery(Optional<Long> pid, Optional<String> name, Optional<St
         if (pid.isPresent()) {
             Target t = scanner.read(pid.get()).orElseThrow(() -> MeshdbgException.badInput(
                     "no process with pid " + pid.get() + " (or it is a kernel thread)"));
-            t = t.withHostname(hostnames.hostname(t));
             List<Target> kept = filter(List.of(t), hostnames);
             if (kept.isEmpty()) {
                 throw MeshdbgException.badInput("pid " + pid.get() + " does not match " + criteria() + ": " + t.describe());
             }
-            return t;
+            return kept.get(0).hostname().isPresent() ? kept.get(0) : withCheapHostname(kept.get(0), hostnames);
         }
         List<Target> found = filter(scanner.all(), hostnames);
         if (found.size() > 1 && name.isEmpty()) {
@@ -63,13 +62,18 @@ public record TargetQuery(Optional<Long> pid, Optional<String> name, Optional<St
             throw MeshdbgException.badInput("no process matches " + criteria());
         }
         if (found.size() > 1) {
-            List<Target> listed = found.stream().map(t -> t.hostname().isPresent() ? t : t.withHostname(hostnames.hostname(t))).toList();
+            List<Target> listed = found.stream().map(t -> t.hostname().isPresent() ? t : withCheapHostname(t, hostnames)).toList();
             throw MeshdbgException.badInput(found.size() + " processes match " + criteria()
                     + "; name one with --pid (or --name):\n  "
                     + listed.stream().map(Target::describe).collect(Collectors.joining("\n  ")));
         }
         Target t = found.get(0);
-        return t.hostname().isPresent() ? t : t.withHostname(hostnames.hostname(t));
+        return t.hostname().isPresent() ? t : withCheapHostname(t, hostnames);
+    }
+
+    // Only the --pod criterion needs the hostname; elsewhere it is read when that enters no namespace.
+    private static Target withCheapHostname(Target t, HostnameReader hostnames) {
+        return hostnames.ifCheap(t).map(t::withHostname).orElse(t);
     }
 
     // Cheap criteria first; the hostname costs a process per namespace, so it comes last.

@@ -200,7 +200,7 @@ public final class DebugServer implements AutoCloseable {
             return null;
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(target))
+            Process kill = new ProcessBuilder(killCommand(), "-INT", Long.toString(target))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (kill.waitFor(2, TimeUnit.SECONDS) && kill.exitValue() == 0) {
                 return "SIGINT";
@@ -215,6 +215,12 @@ public final class DebugServer implements AutoCloseable {
             return null;
         }
         return ProcessHandle.of(target).map(ProcessHandle::destroy).orElse(false) ? "SIGTERM" : null;
+    }
+
+    /** kill(1): the agent image's own (its base may have none: distroless), else the one on PATH. */
+    static String killCommand() {
+        Path own = Path.of(dev.meshdbg.agent.proc.DebugServerLocator.IMAGE_DIR, "kill");
+        return Files.isExecutable(own) ? own.toString() : "kill";
     }
 
     private MeshdbgException missing(Throwable cause) {

@@ -14,6 +14,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import dev.meshdbg.agent.guard.SessionForwarder;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,7 +63,7 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".meshdbg", description = "Where client configs go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "Guard port on 127.0.0.1 (default: a free one).")
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "The port a debugger connects to, on 127.0.0.1 (default: a free one).")
     int port;
 
     @Option(names = "--max-pause", paramLabel = "DURATION", description = "Detach when the target stays stopped longer than this (e.g. 10m).")
@@ -103,6 +105,8 @@ public final class AttachCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         AttachReport report = new AttachReport(stdout, symbols == null ? "" : symbols.toString());
         AtomicReference<JsonNode> error = new AtomicReference<>();
+        AtomicReference<String> exited = new AtomicReference<>();
+        AtomicReference<SessionForwarder> forwarder = new AtomicReference<>();
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         AgentProcess agent = AgentProcess.start(args, event -> {
             String kind = event.path("event").asText();
@@ -110,8 +114,12 @@ public final class AttachCommand implements Callable<Integer> {
                 error.set(event);
                 return; // reported once, as meshdbg's own error line
             }
+            if (kind.equals("target-exited")) {
+                exited.set(event.path("message").asText());
+            }
             if (kind.equals("ready")) {
                 try {
+                    forwarder.set(LocalForward.open((ObjectNode) event, port));
                     clientSide.prepare((ObjectNode) event, map);
                 } catch (MeshdbgException e) {
                     ((ObjectNode) event).put("configError", e.getMessage());
@@ -144,6 +152,7 @@ public final class AttachCommand implements Callable<Integer> {
             agent.stop(); // the person quit the debugger: detach and leave the target running
         }
         int code = agent.await();
+        Optional.ofNullable(forwarder.get()).ifPresent(SessionForwarder::close);
         try {
             if (interrupted.get()) {
                 parkForever(); // the hook relays the agent's last events and exits 0
@@ -156,6 +165,9 @@ public final class AttachCommand implements Callable<Integer> {
             String message = error.get().path("message").asText();
             throw error.get().path("kind").asText().equals("BAD_INPUT")
                     ? MeshdbgException.badInput(message) : MeshdbgException.failure(message, null);
+        }
+        if (exited.get() != null) {
+            throw MeshdbgException.failure(exited.get() + "; the session is over", null);
         }
         if (code != 0 && !(clientSide.runsDebugger() && ready.getNow(false))) {
             throw MeshdbgException.failure("the agent exited with " + code + ": " + agent.stderr(), null);
@@ -177,7 +189,6 @@ public final class AttachCommand implements Callable<Integer> {
         add(args, "--container", container);
         add(args, "--debugger", debuggerName);
         add(args, "--server", server);
-        add(args, "--port", Integer.toString(port));
         add(args, "--max-pause", maxPause);
         add(args, "--idle-timeout", idleTimeout);
         if (allowKill) {

@@ -1,5 +1,7 @@
 package dev.meshdbg.cli.demo;
 
+import dev.meshdbg.agent.guard.SessionForwarder;
+import dev.meshdbg.cli.attach.LocalForward;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.cli.attach.AgentProcess;
@@ -153,12 +155,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The agent for the demo: started, awaited until ready, stopped with its events reported. */
-    private record Attachment(AgentProcess agent, java.util.concurrent.CompletableFuture<JsonNode> ready) {
+    private record Attachment(AgentProcess agent, java.util.concurrent.CompletableFuture<JsonNode> ready,
+                              java.util.concurrent.atomic.AtomicReference<SessionForwarder> forward) {
         static Attachment start(List<String> args, DemoReport report) {
             var ready = new java.util.concurrent.CompletableFuture<JsonNode>();
+            var forward = new java.util.concurrent.atomic.AtomicReference<SessionForwarder>();
             AgentProcess agent = AgentProcess.start(args, event -> {
-                report.agentEvent(event);
                 String kind = event.path("event").asText();
+                if (kind.equals("ready")) {
+                    forward.set(LocalForward.open((com.fasterxml.jackson.databind.node.ObjectNode) event, 0));
+                }
+                report.agentEvent(event);
                 if (kind.equals("ready")) {
                     ready.complete(event);
                 } else if (kind.equals("error")) {
@@ -168,7 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             });
             agent.onExit(() -> ready.completeExceptionally(MeshdbgException.failure("the agent exited: " + agent.stderr(), null)));
-            return new Attachment(agent, ready);
+            return new Attachment(agent, ready, forward);
         }
 
         JsonNode awaitReady(Duration timeout) throws Exception {
@@ -183,6 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         void stop() {
             agent.stop();
+            java.util.Optional.ofNullable(forward.get()).ifPresent(SessionForwarder::close);
         }
     }
 }
