@@ -33,6 +33,9 @@ final class BundlePreparer {
         Map<String, Path> scripts = new TreeMap<>();
         Path scriptDir = cache.resolve("launchers").resolve(spec.platform().architecture() + (shell.isPresent() ? "-sh" : ""));
         scripts.put("meshdbg-agent", Launchers.writeIfChanged(scriptDir.resolve("meshdbg-agent"), launchers.agent()));
+        if (shell.isPresent()) {
+            scripts.put("kill", Launchers.writeIfChanged(scriptDir.resolve("kill"), launchers.kill()));
+        }
         for (DebugServer server : Set.copyOf(servers.binaries().keySet())) {
             scripts.put(server.imageName(), Launchers.writeIfChanged(scriptDir.resolve(server.imageName()),
                     launchers.debugServer(server)));

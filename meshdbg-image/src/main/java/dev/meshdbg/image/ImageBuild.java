@@ -35,6 +35,8 @@ public record ImageBuild(String image, String digest, boolean pushed, EnvoyBinar
 
     /** The command that puts this image on a workload's sidecar. */
     public String nextCommand() {
-        return "meshdbg sidecar set-image WORKLOAD --image " + (pushed ? pinnedReference() : image);
+        String ref = pushed ? pinnedReference() : image;
+        return envoy == null ? "meshdbg attach -n NAMESPACE POD --image " + ref
+                : "meshdbg sidecar set-image WORKLOAD --image " + ref;
     }
 }

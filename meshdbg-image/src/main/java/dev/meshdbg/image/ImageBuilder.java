@@ -27,6 +27,8 @@ import java.util.Set;
  * written to a tar. Input is checked before anything is sent, so bad input changes nothing.
  */
 public final class ImageBuilder {
+    /** Where the image's agent launcher is: the label that says the image carries meshdbg's agent. */
+    public static final String LABEL_AGENT = AgentImages.LABEL_AGENT;
     public static final String LABEL_BUILD_ID = "dev.meshdbg.envoy.build-id";
     public static final String LABEL_STRIPPED = "dev.meshdbg.envoy.stripped";
     public static final String LABEL_ENVOY_PATH = "dev.meshdbg.envoy.path";
@@ -45,9 +47,15 @@ public final class ImageBuilder {
         ImageReference baseRef = spec.base() instanceof ImageSource.Registry r ? parse(r.reference(), "--from") : null;
         ImageReference targetRef = parse(targetName(spec), "--to");
         checkFiles(spec);
-        EnvoyBinary.check(spec.envoy(), spec.platform());
+        if (!spec.agentOnly()) {
+            EnvoyBinary.check(spec.envoy(), spec.platform());
+        }
         spec.dwp().ifPresent(dwp -> EnvoyBinary.checkDwp(dwp, spec.platform()));
         checkHostPlatform(spec);
+        if (spec.agentOnly() && Launchers.staticBusybox(spec.platform()).isEmpty()) {
+            throw MeshdbgException.badInput("the agent-only image needs a static busybox on this machine for its launchers"
+                    + " and kill(1) (it has no base to borrow a shell from): install busybox-static");
+        }
         if (!spec.insecure()) {
             refusePlainHttp(spec);
         }
@@ -56,7 +64,8 @@ public final class ImageBuilder {
         if (spec.stripDebug()) {
             listener.step("removing debug sections from " + spec.envoy().getFileName());
         }
-        EnvoyBinary envoy = EnvoyBinary.prepare(spec.envoy(), spec.platform(), spec.stripDebug(), spec.cacheDir());
+        EnvoyBinary envoy = spec.agentOnly() ? null
+                : EnvoyBinary.prepare(spec.envoy(), spec.platform(), spec.stripDebug(), spec.cacheDir());
         ImageLayers.Bundle bundle = BundlePreparer.prepare(spec, servers, listener);
         List<FileEntriesLayer> layers = ImageLayers.of(spec, envoy, bundle);
         Map<String, String> labels = labels(spec, envoy, servers);
@@ -67,6 +76,9 @@ public final class ImageBuilder {
                 .setPlatforms(Set.of(new Platform(spec.platform().architecture(), "linux")))
                 .setFileEntriesLayers(layers);
         labels.forEach(builder::addLabel);
+        if (spec.agentOnly()) {
+            builder.setEntrypoint(List.of(Launchers.AGENT)).addEnvironmentVariable("PATH", Launchers.BIN);
+        }
         listener.step(spec.target() instanceof ImageSource.Registry ? "pushing to " + targetRef : "writing " + spec.target());
         JibContainer container;
         try {
@@ -88,7 +100,7 @@ public final class ImageBuilder {
             return r.reference();
         }
         String name = ((ImageSource.Tar) spec.target()).reference();
-        return name == null ? "meshdbg/envoy-debug:latest" : name;
+        return name != null ? name : spec.agentOnly() ? "meshdbg/agent:latest" : "meshdbg/envoy-debug:latest";
     }
 
     private static ImageReference parse(String reference, String option) {
@@ -139,9 +151,12 @@ public final class ImageBuilder {
 
     private static Map<String, String> labels(ImageSpec spec, EnvoyBinary envoy, DebugServerBundle servers) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(LABEL_BUILD_ID, envoy.buildId().hex());
-        labels.put(LABEL_STRIPPED, Boolean.toString(envoy.stripped()));
-        labels.put(LABEL_ENVOY_PATH, spec.envoyPath());
+        labels.put(LABEL_AGENT, Launchers.AGENT);
+        if (envoy != null) {
+            labels.put(LABEL_BUILD_ID, envoy.buildId().hex());
+            labels.put(LABEL_STRIPPED, Boolean.toString(envoy.stripped()));
+            labels.put(LABEL_ENVOY_PATH, spec.envoyPath());
+        }
         labels.put(LABEL_DEBUG_SERVERS, String.join(",", servers.binaries().keySet().stream().map(DebugServer::imageName).toList()));
         labels.put(LABEL_VERSION, spec.meshdbgVersion());
         SourceRevision.find(spec).ifPresent(rev -> labels.put(LABEL_REVISION, rev));
@@ -149,6 +164,9 @@ public final class ImageBuilder {
     }
 
     private JibContainerBuilder base(ImageSpec spec, ImageReference baseRef) {
+        if (spec.base() instanceof ImageSource.Scratch) {
+            return Jib.fromScratch();
+        }
         if (spec.base() instanceof ImageSource.Tar t) {
             return Jib.from(TarImage.at(t.file()));
         }

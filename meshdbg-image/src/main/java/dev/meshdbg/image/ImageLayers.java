@@ -32,8 +32,10 @@ final class ImageLayers {
 
     static List<FileEntriesLayer> of(ImageSpec spec, EnvoyBinary envoy, Bundle bundle) {
         List<FileEntriesLayer> layers = new ArrayList<>();
-        layers.add(FileEntriesLayer.builder().setName("envoy")
-                .addEntry(envoy.file(), AbsoluteUnixPath.get(spec.envoyPath()), EXECUTABLE).build());
+        if (envoy != null) {
+            layers.add(FileEntriesLayer.builder().setName("envoy")
+                    .addEntry(envoy.file(), AbsoluteUnixPath.get(spec.envoyPath()), EXECUTABLE).build());
+        }
         spec.dwp().ifPresent(dwp -> layers.add(FileEntriesLayer.builder().setName("envoy-dwp")
                 .addEntry(dwp, AbsoluteUnixPath.get(spec.envoyPath() + ".dwp"), READABLE).build()));
 

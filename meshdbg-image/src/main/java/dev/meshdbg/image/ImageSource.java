@@ -12,6 +12,14 @@ public sealed interface ImageSource {
         }
     }
 
+    /** No base at all: the agent-only image, which brings every file it runs. */
+    record Scratch() implements ImageSource {
+        @Override
+        public String toString() {
+            return "scratch";
+        }
+    }
+
     /** A tar file; {@code reference} names the image inside it (for a target) and may be null for a base. */
     record Tar(Path file, String reference) implements ImageSource {
         @Override

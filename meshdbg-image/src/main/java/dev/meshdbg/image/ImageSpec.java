@@ -25,8 +25,15 @@ public record ImageSpec(ImageSource base, ImageSource target, Path envoy, Option
     public ImageSpec {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(envoy, "envoy");
+        if (envoy == null && !(base instanceof ImageSource.Scratch)) {
+            throw new IllegalArgumentException("an image without Envoy is the agent-only image, on scratch");
+        }
         debugServers = Set.copyOf(debugServers);
+    }
+
+    /** The agent-only image: the agent, its runtime and the debug servers on scratch; no Envoy. */
+    public boolean agentOnly() {
+        return envoy == null;
     }
 
     /** The default cache: {@code ~/.cache/meshdbg} (or {@code $XDG_CACHE_HOME/meshdbg}). */

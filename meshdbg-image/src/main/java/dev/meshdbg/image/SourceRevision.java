@@ -16,7 +16,7 @@ final class SourceRevision {
         if (spec.revision().isPresent()) {
             return spec.revision();
         }
-        Path dir = spec.sourceRoot().orElse(spec.envoy().toAbsolutePath().getParent());
+        Path dir = spec.sourceRoot().orElse(spec.agentOnly() ? null : spec.envoy().toAbsolutePath().getParent());
         return dir != null && Files.isDirectory(dir) ? gitHead(dir) : Optional.empty();
     }
 

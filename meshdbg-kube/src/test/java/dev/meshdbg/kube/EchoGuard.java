@@ -1,5 +1,6 @@
 package dev.meshdbg.kube;
 
+import dev.meshdbg.agent.guard.SessionKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +30,6 @@ public final class EchoGuard implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                connections.incrementAndGet();
                 Thread t = new Thread(() -> echo(s), "test-echo");
                 t.setDaemon(true);
                 t.start();
@@ -40,7 +40,17 @@ public final class EchoGuard implements AutoCloseable {
     }
 
     private void echo(Socket s) {
+        boolean lease = false;
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            // Like the guard: the session key line first; a lease is only held open.
+            String first = firstLine(in);
+            if (!first.startsWith(SessionKey.MAGIC + " " + FakeAgent.KEY.hex() + " ")) {
+                return;
+            }
+            lease = first.endsWith(" lease");
+            if (!lease) {
+                connections.incrementAndGet();
+            }
             byte[] buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -50,8 +60,18 @@ public final class EchoGuard implements AutoCloseable {
         } catch (IOException e) {
             // client gone
         } finally {
-            disconnections.incrementAndGet();
+            if (!lease) {
+                disconnections.incrementAndGet();
+            }
         }
+    }
+
+    private static String firstLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
+            line.append((char) b);
+        }
+        return line.toString();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.meshdbg.kube;
 
+import dev.meshdbg.agent.guard.SessionKey;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,12 +16,15 @@ public final class FakeAgent {
     /** Set to mark the container terminated with this exit code. */
     public volatile Integer exitCode;
 
+    /** The session key every fake agent reports; a real Guard in a test takes it too. */
+    public static final SessionKey KEY = SessionKey.ofHex("00112233445566778899aabbccddeeff0011223344556677");
+
     public static FakeAgent readyOn(int port) {
         FakeAgent a = new FakeAgent();
         a.log.add("{\"event\":\"resolved\",\"hostPid\":4242,\"innerPid\":17,\"exe\":\"/usr/local/bin/envoy\"}");
         a.log.add("Picked up JAVA_TOOL_OPTIONS: noise that is not an event");
         a.log.add("{\"event\":\"ready\",\"address\":\"127.0.0.1\",\"port\":" + port
-                + ",\"debugger\":\"gdb\",\"hostPid\":4242,\"innerPid\":17,\"buildId\":\"abcdef0123\"}");
+                + ",\"sessionKey\":\"" + KEY.hex() + "\",\"debugger\":\"gdb\",\"hostPid\":4242,\"innerPid\":17,\"buildId\":\"abcdef0123\"}");
         return a;
     }
 

@@ -58,7 +58,7 @@ class GuardThroughForwardTest {
         EnvoyLikeProcess envoy = started(EnvoyLikeProcess.start(build.binary()));
         String gdbserver = DebugServerLocator.locate(DebugServer.Kind.GDBSERVER, Path.of("/"));
         List<String> guardEvents = new CopyOnWriteArrayList<>();
-        Guard guard = started(new Guard(new Guard.Config(0, null, null, false, DebugServer.Kind.GDBSERVER),
+        Guard guard = started(new Guard(new Guard.Config(0, null, null, false, DebugServer.Kind.GDBSERVER, "", FakeAgent.KEY, true),
                 () -> new DebugServer(new DebugServer.Spec(DebugServer.Kind.GDBSERVER, List.of(), gdbserver, envoy.pid())),
                 new GuardListener() {
                     @Override

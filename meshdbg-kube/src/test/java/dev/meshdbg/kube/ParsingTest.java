@@ -44,9 +44,11 @@ class ParsingTest {
     @Test
     void agentEvents() {
         var ready = AgentEvent.parse("{\"event\":\"ready\",\"address\":\"127.0.0.1\",\"port\":40123,\"debugger\":\"lldb\","
-                + "\"hostPid\":900,\"innerPid\":17,\"buildId\":\"0badc0de\"}").orElseThrow();
+                + "\"hostPid\":900,\"innerPid\":17,\"buildId\":\"0badc0de\",\"sessionKey\":\"" + FakeAgent.KEY.hex() + "\"}").orElseThrow();
         assertThat(ready.is(AgentEvents.READY)).isTrue();
-        assertThat(AgentReady.of(ready)).isEqualTo(new AgentReady("127.0.0.1", 40123, "lldb", 900, 17, "0badc0de"));
+        assertThat(AgentReady.of(ready)).isEqualTo(new AgentReady("127.0.0.1", 40123, "lldb", 900, 17, "0badc0de", FakeAgent.KEY));
+        var oldAgent = AgentEvent.parse("{\"event\":\"ready\",\"port\":40123}").orElseThrow();
+        assertThatThrownBy(() -> AgentReady.of(oldAgent)).hasMessageContaining("without a session key");
         assertThat(AgentEvent.parse("WARNING: an illegal reflective access")).isEmpty();
         assertThat(AgentEvent.parse("{\"not\":\"an event\"}")).isEmpty();
         assertThat(AgentEvent.parse("{broken")).isEmpty();

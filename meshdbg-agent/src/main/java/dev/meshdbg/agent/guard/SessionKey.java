@@ -53,6 +53,21 @@ public final class SessionKey {
         return HexFormat.of().formatHex(key);
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SessionKey k && MessageDigest.isEqual(k.key, key);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(key);
+    }
+
+    @Override
+    public String toString() {
+        return "SessionKey(hidden)";
+    }
+
     /** The line meshdbg's end writes first. */
     public byte[] preamble(Purpose purpose) {
         return (MAGIC + " " + hex() + " " + purpose.word() + "\n").getBytes(StandardCharsets.US_ASCII);

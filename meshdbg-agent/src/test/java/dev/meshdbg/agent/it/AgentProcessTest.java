@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdbg.demo.EnvoyLike;
 import dev.meshdbg.demo.EnvoyLikeProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +43,7 @@ class AgentProcessTest {
                     String ready = agent.await("ready", 10);
                     assertThat(AgentRun.field(ready, "address")).isEqualTo("127.0.0.1");
                     assertThat(AgentRun.field(ready, "namespaces")).isEqualTo("entered");
-                    int port = Integer.parseInt(AgentRun.field(ready, "port"));
+                    int port = agent.forward(ready);
                     int line = build.line("handler");
                     String out = debugger.equals("gdb")
                             ? DebugClients.gdb(envoy, port, build.binary(), line, "request.path")
@@ -92,15 +93,47 @@ class AgentProcessTest {
     @Test
     void noPermissionToInspectTheTargetIsBadInput() throws Exception {
         Assumptions.assumeTrue(Fixtures.root() && Fixtures.onPath("setpriv"), "SKIPPED: needs root and setpriv to become nobody");
-        // As nobody, with only our own classes (the Maven repository is private to root).
-        String classes = location(dev.meshdbg.agent.AgentMain.class) + java.io.File.pathSeparator
-                + location(dev.meshdbg.symbols.BuildId.class);
+        // As nobody, with only our own classes, copied where nobody can read them: the Maven
+        // repository is private to root, and so may be the checkout (a clone under /root).
+        Path copy = Files.createTempDirectory("meshdbg-nobody-");
+        try {
+            String classes = readableCopy(location(dev.meshdbg.agent.AgentMain.class), copy.resolve("agent"))
+                    + java.io.File.pathSeparator + readableCopy(location(dev.meshdbg.symbols.BuildId.class), copy.resolve("symbols"));
+            Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            runAsNobody(classes);
+        } finally {
+            try (var walk = Files.walk(copy)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void runAsNobody(String classes) throws Exception {
         Process p = new ProcessBuilder("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
                 ProcessHandle.current().info().command().orElse("java"), "-cp", classes, "dev.meshdbg.agent.AgentMain",
                 "--pid", "1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isEqualTo(2);
         assertThat(out).contains("\"kind\":\"BAD_INPUT\"").contains("no permission to inspect pid 1");
+    }
+
+    /** A world-readable copy of a class directory (or jar). */
+    private static String readableCopy(String from, Path to) throws Exception {
+        Path source = Path.of(from);
+        try (var walk = Files.walk(source)) {
+            for (Path f : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(source.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target);
+                }
+                Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return to.toString();
     }
 
     static String location(Class<?> c) throws Exception {

@@ -1,6 +1,9 @@
 package dev.meshdbg.agent.it;
 
+import dev.meshdbg.agent.guard.SessionForwarder;
+import dev.meshdbg.agent.guard.SessionKey;
 import java.io.BufferedReader;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ final class AgentRun implements AutoCloseable {
     final Process process;
     final List<String> events = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final List<SessionForwarder> forwards = new CopyOnWriteArrayList<>();
 
     private AgentRun(Process process) {
         this.process = process;
@@ -61,6 +65,14 @@ final class AgentRun implements AutoCloseable {
         throw new AssertionError("no " + event + " event within " + seconds + " s; saw " + events);
     }
 
+    /** meshdbg's end of the session for a {@code ready} event: the port a debugger connects to. */
+    int forward(String ready) {
+        SessionForwarder f = SessionForwarder.open(0, SessionKey.ofHex(field(ready, "sessionKey")),
+                SessionForwarder.tcp(new InetSocketAddress("127.0.0.1", Integer.parseInt(field(ready, "port")))), null);
+        forwards.add(f);
+        return f.port();
+    }
+
     static String field(String event, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[^,}]+)").matcher(event);
         if (!m.find()) {
@@ -78,6 +90,7 @@ final class AgentRun implements AutoCloseable {
 
     @Override
     public void close() {
+        forwards.forEach(SessionForwarder::close);
         List<ProcessHandle> all = new ArrayList<>(process.toHandle().descendants().toList());
         all.add(process.toHandle());
         all.forEach(ProcessHandle::destroyForcibly);

@@ -76,7 +76,7 @@ class ContainerTargetTest {
                     String ready = agent.await("ready", 10);
                     assertThat(AgentRun.field(ready, "innerPid")).isEqualTo("1");
                     assertThat(AgentRun.field(ready, "server")).isEqualTo(debugger.equals("gdb") ? "/usr/bin/gdbserver" : "/usr/bin/lldb-server-19");
-                    int port = Integer.parseInt(AgentRun.field(ready, "port"));
+                    int port = agent.forward(ready);
                     int line = build.line("handler");
                     String out = debugger.equals("gdb")
                             ? DebugClients.gdb(envoy, port, build.binary(), line, "request.path")

@@ -118,27 +118,32 @@ public final class ImageBuildCommand implements Callable<Integer> {
     }
 
     private void print(ImageBuild b) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("image", b.image());
-            json.put("digest", b.digest());
-            json.put("pushed", b.pushed());
-            json.put("buildId", b.envoy().buildId().hex());
-            json.put("envoyStripped", b.envoy().stripped());
-            json.put("envoyBytes", b.envoy().size());
-            json.put("labels", b.labels());
-            json.put("layers", b.layers());
-            json.put("blobsUploaded", b.upload().uploaded());
-            json.put("blobsAlreadyThere", b.upload().skipped());
-            json.put("bytesUploaded", b.upload().bytesSent());
-            json.put("seconds", b.elapsed().toMillis() / 1000.0);
-            json.put("next", b.nextCommand());
-            OutputOption.printJson(out, json);
+        print(b, spec.commandLine().getOut(), output.json());
+    }
+
+    static void print(ImageBuild b, PrintWriter out, boolean json) {
+        if (json) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("image", b.image());
+            fields.put("digest", b.digest());
+            fields.put("pushed", b.pushed());
+            if (b.envoy() != null) {
+                fields.put("buildId", b.envoy().buildId().hex());
+                fields.put("envoyStripped", b.envoy().stripped());
+                fields.put("envoyBytes", b.envoy().size());
+            }
+            fields.put("labels", b.labels());
+            fields.put("layers", b.layers());
+            fields.put("blobsUploaded", b.upload().uploaded());
+            fields.put("blobsAlreadyThere", b.upload().skipped());
+            fields.put("bytesUploaded", b.upload().bytesSent());
+            fields.put("seconds", b.elapsed().toMillis() / 1000.0);
+            fields.put("next", b.nextCommand());
+            OutputOption.printJson(out, fields);
             return;
         }
         out.println((b.pushed() ? "pushed " : "wrote ") + b.image() + " (" + b.digest() + ")");
-        out.println("  envoy build-id " + b.envoy().buildId() + (b.envoy().stripped() ? ", debug sections stripped" : "")
+        if (b.envoy() != null) out.println("  envoy build-id " + b.envoy().buildId() + (b.envoy().stripped() ? ", debug sections stripped" : "")
                 + ", " + UploadDisplay.size(b.envoy().size()));
         if (b.pushed()) {
             out.println(String.format(java.util.Locale.ROOT, "  uploaded %d of %d blobs, %s in %.1f s",

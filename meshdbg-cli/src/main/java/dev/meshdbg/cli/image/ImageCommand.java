@@ -6,7 +6,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "image", mixinStandardHelpOptions = true,
         description = "Build the debug proxy image (Envoy + meshdbg agent + debug servers) without Docker.",
-        subcommands = {ImageBuildCommand.class})
+        subcommands = {ImageBuildCommand.class, ImageAgentCommand.class})
 public final class ImageCommand implements Runnable {
     @Spec
     CommandSpec spec;
