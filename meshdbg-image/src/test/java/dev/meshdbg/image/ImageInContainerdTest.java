@@ -103,6 +103,7 @@ class ImageInContainerdTest {
         java.io.BufferedReader events = new java.io.BufferedReader(
                 new java.io.InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
         AtomicBoolean done = new AtomicBoolean();
+        dev.meshdbg.agent.guard.SessionForwarder forward = null;
         Thread poker = new Thread(() -> {
             while (!done.get()) {
                 try {
@@ -115,9 +116,12 @@ class ImageInContainerdTest {
         try {
             String ready = awaitEvent(events, "ready", agent);
             assertThat(ready).contains("\"server\":\"/opt/meshdbg/bin/gdbserver\"").contains(buildId);
+            forward = dev.meshdbg.agent.guard.SessionForwarder.open(0,
+                    dev.meshdbg.agent.guard.SessionKey.ofHex(PodConditionsTest.field(ready, "sessionKey")),
+                    dev.meshdbg.agent.guard.SessionForwarder.tcp(new java.net.InetSocketAddress("127.0.0.1", port)), null);
             Process gdb = new ProcessBuilder("gdb", "-nx", "-batch",
                     "-ex", "file " + envoy.binary(),
-                    "-ex", "target remote 127.0.0.1:" + port,
+                    "-ex", "target remote 127.0.0.1:" + forward.port(),
                     "-ex", "break envoy_like.cc:" + envoy.line("handler"),
                     "-ex", "continue",
                     "-ex", "delete",
@@ -131,6 +135,9 @@ class ImageInContainerdTest {
         } finally {
             done.set(true);
             poker.join(5000);
+            if (forward != null) {
+                forward.close();
+            }
             agentPids(id).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy)); // SIGTERM: the agent ends cleanly
             agent.waitFor(20, TimeUnit.SECONDS);
             agent.destroyForcibly();

@@ -98,6 +98,9 @@ public final class AgentLog implements AutoCloseable {
                     ? MeshdbgException.badInput(message) : MeshdbgException.failure(message, null);
             ready.completeExceptionally(e);
             ended.complete(message);
+        } else if (event.is(AgentEvents.TARGET_EXITED)) {
+            ready.completeExceptionally(MeshdbgException.failure(event.text("message"), null));
+            ended.complete(event.text("message"));
         } else if (event.is(AgentEvents.DONE)) {
             ready.completeExceptionally(MeshdbgException.failure("the agent ended before it was ready", null));
             ended.complete("the agent is done");

@@ -29,6 +29,8 @@ public final class KubeSession implements AutoCloseable {
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final Object lock = new Object();
     private Function<List<Pod>, Pod> chooser;
+    private java.util.function.Consumer<String> imageCheck = image -> { };
+    private volatile String targetExit;
 
     public KubeSession(KubernetesClient client, AttachOptions options, SessionListener listener) {
         this.client = client;
@@ -41,6 +43,27 @@ public final class KubeSession implements AutoCloseable {
     public KubeSession withPodChooser(Function<List<Pod>, Pod> c) {
         this.chooser = c;
         return this;
+    }
+
+    /**
+     * Checks, before any change, that the sidecar's own image carries the agent when no
+     * {@code --image} is given (the CLI reads its labels); throws to refuse.
+     */
+    public KubeSession withImageCheck(java.util.function.Consumer<String> check) {
+        this.imageCheck = check;
+        return this;
+    }
+
+    /** How Envoy ended when it exited during the session (the session then ends too), else empty. */
+    public java.util.Optional<String> targetExit() {
+        return java.util.Optional.ofNullable(targetExit);
+    }
+
+    private void agentEvent(AgentEvent event) {
+        if (event.is(dev.meshdbg.agent.AgentEvents.TARGET_EXITED)) {
+            targetExit = event.text("message");
+        }
+        listener.agentEvent(event);
     }
 
     public SessionInfo info() {
@@ -57,6 +80,9 @@ public final class KubeSession implements AutoCloseable {
             preflight.warnings().forEach(listener::warning);
             listener.trafficNotice(TrafficNotice.lines(target, options.agent().maxPause()));
             String image = options.image() != null ? options.image() : target.sidecar().image();
+            if (options.image() == null) {
+                imageCheck.accept(image);
+            }
 
             new SessionAnnotations(client).add(target.namespace(), target.podName(), session);
             guarded(() -> new SessionAnnotations(client).remove(target.namespace(), target.podName(), session.id()));
@@ -91,7 +117,7 @@ public final class KubeSession implements AutoCloseable {
             listener.step("adding ephemeral container " + session.agentName() + " (image " + image + ") to pod "
                     + target.namespace() + "/" + target.podName());
             AgentHandle agent = EphemeralAgent.start(client, target, session, image, options.agent(),
-                    options.startTimeout(), listener::agentEvent);
+                    options.startTimeout(), this::agentEvent);
             guarded(agent::close);
             return agent;
         }
@@ -100,7 +126,7 @@ public final class KubeSession implements AutoCloseable {
         NodeAgent agent = NodeAgent.create(client, target, session, image, options.agent(), options.agentNamespace(),
                 createNamespace, options.nodePodDeadline());
         guarded(agent::close);
-        agent.start(client, options.startTimeout(), listener::agentEvent);
+        agent.start(client, options.startTimeout(), this::agentEvent);
         return agent;
     }
 

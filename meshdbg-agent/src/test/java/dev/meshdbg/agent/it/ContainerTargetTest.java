@@ -1,6 +1,7 @@
 package dev.meshdbg.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshdbg.agent.proc.DebugServerLocator;
 import dev.meshdbg.agent.proc.Debugger;
@@ -98,14 +99,29 @@ class ContainerTargetTest {
     }
 
     @Test
-    void containerWithoutTheDebugServerIsAClearError() throws Exception {
+    void containerWithoutTheDebugServerIsDebuggedWithOursThroughProcRoot() throws Exception {
         Path bare = Rootfs.create(dir.resolve("bare")).add(build.binary(), "/envoy-like").dir();
         String id = Containerd.newContainerId();
-        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(containerd.runCommand(id, bare, ""), Path.of("/envoy-like"));
-             AgentRun agent = AgentRun.start("--container", id, "--debugger", "lldb")) {
-            String error = AgentRun.field(agent.await("error", 30), "message");
-            assertThat(error).contains("no lldb-server in the filesystem of pid").contains("/opt/meshdbg/bin/lldb-server");
-            assertThat(agent.exit(10)).isEqualTo(2);
+        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(containerd.runCommand(id, bare, ""), Path.of("/envoy-like"))) {
+            long pid = containerd.taskPid(id, Duration.ofSeconds(10));
+            Target t = TargetQuery.of(null, null, null, id).resolve(scanner, HostnameReader.system(scanner));
+            // Nothing to run in its namespaces: our own server attaches by the host pid, no nsenter.
+            DebugServerLocator.Placement own = new DebugServerLocator(scanner).locate(t, Debugger.LLDB, Optional.empty());
+            assertThat(own.commandPrefix()).isEmpty();
+            assertThat(own.attachPid()).isEqualTo(pid);
+            assertThat(own.fileRoot()).isEqualTo("/proc/" + pid + "/root");
+            // And where we have none either, one line says where it looked and what to do.
+            Path empty = Files.createDirectories(dir.resolve("no-servers"));
+            assertThatThrownBy(() -> new DebugServerLocator(scanner, empty).locate(t, Debugger.LLDB, Optional.empty()))
+                    .hasMessageContaining("no lldb-server found for pid " + pid)
+                    .hasMessageContaining("/proc/" + pid + "/root/opt/meshdbg/bin/lldb-server")
+                    .hasMessageContaining("meshdbg image agent");
+            try (AgentRun agent = AgentRun.start("--container", id, "--debugger", "lldb")) {
+                String ready = agent.await("ready", 30);
+                assertThat(AgentRun.field(ready, "namespaces")).isEqualTo("proc-root");
+                String out = DebugClients.lldb(envoy, agent.forward(ready), build.binary(), build.line("handler"), "request_number");
+                assertThat(out).contains("envoy_like.cc:" + build.line("handler"));
+            }
             assertThat(envoy.serves(Duration.ofSeconds(5))).isTrue();
         }
     }

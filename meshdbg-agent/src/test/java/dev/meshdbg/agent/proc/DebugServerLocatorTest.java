@@ -54,13 +54,45 @@ class DebugServerLocatorTest {
     }
 
     @Test
-    void missingServerNamesWhereItLooked() {
-        assertThatThrownBy(() -> new DebugServerLocator(proc.scanner()).locate(envoy(), Debugger.GDB, Optional.empty()))
-                .hasMessageContaining("no gdbserver in the filesystem of pid 1002")
+    void withoutAServerInTheTargetOursAttachesByHostPidThroughProcRoot() throws Exception {
+        Path own = Files.createDirectories(dir.resolve("own"));
+        Files.createDirectories(own.resolve("opt/meshdbg/bin"));
+        Files.createFile(own.resolve("opt/meshdbg/bin/gdbserver"));
+        var p = new DebugServerLocator(proc.scanner(), own).locate(envoy(), Debugger.GDB, Optional.empty());
+        assertThat(p.commandPrefix()).isEmpty();
+        assertThat(p.binary()).isEqualTo("/opt/meshdbg/bin/gdbserver");
+        assertThat(p.attachPid()).isEqualTo(1002);
+        assertThat(p.hostPid()).isEqualTo(1002);
+        assertThat(p.fileRoot()).isEqualTo("/proc/1002/root");
+        assertThat(p.access()).isEqualTo("proc-root");
+    }
+
+    @Test
+    void sharingThePidNamespaceNeverEntersAny() throws Exception {
+        // An ephemeral container: the sidecar's PID namespace, a mount namespace of its own, no CAP_SYS_ADMIN.
+        proc.add(7, "/usr/local/bin/envoy", "envoy", List.of("envoy"), "0::/kubepods/x\n", 7, 9001, FakeProc.HOST_PID, 9003);
+        Files.createDirectories(dir.resolve("proc/7/root/usr/bin"));
+        Files.createFile(dir.resolve("proc/7/root/usr/bin/gdbserver")); // the target's own is not used
+        Path own = Files.createDirectories(dir.resolve("own/opt/meshdbg/bin"));
+        Files.createFile(own.resolve("gdbserver"));
+        var p = new DebugServerLocator(proc.scanner(), dir.resolve("own")).locate(proc.scanner().read(7).orElseThrow(),
+                Debugger.GDB, Optional.empty());
+        assertThat(p.commandPrefix()).isEmpty();
+        assertThat(p.binary()).isEqualTo("/opt/meshdbg/bin/gdbserver");
+        assertThat(p.attachPid()).isEqualTo(7);
+        assertThat(p.fileRoot()).isEqualTo("/proc/7/root");
+    }
+
+    @Test
+    void missingServerNamesWhereItLooked() throws Exception {
+        Path own = Files.createDirectories(dir.resolve("own"));
+        assertThatThrownBy(() -> new DebugServerLocator(proc.scanner(), own).locate(envoy(), Debugger.GDB, Optional.empty()))
+                .hasMessageContaining("no gdbserver found for pid 1002")
                 .hasMessageContaining(root.resolve("opt/meshdbg/bin/gdbserver").toString())
                 .hasMessageContaining(root.resolve("usr/local/bin/gdbserver").toString())
+                .hasMessageContaining("/opt/meshdbg/bin/gdbserver, ")
                 .hasMessageContaining("--server");
-        assertThatThrownBy(() -> new DebugServerLocator(proc.scanner()).locate(envoy(), Debugger.GDB, Optional.of("/dbg/gdbserver")))
+        assertThatThrownBy(() -> new DebugServerLocator(proc.scanner(), own).locate(envoy(), Debugger.GDB, Optional.of("/dbg/gdbserver")))
                 .hasMessageContaining("debug server /dbg/gdbserver not found").hasMessageContaining(root + "/dbg/gdbserver");
     }
 

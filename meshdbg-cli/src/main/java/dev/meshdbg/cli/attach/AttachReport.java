@@ -28,6 +28,7 @@ final class AttachReport {
             case "detached" -> line("Detached (" + e.path("reason").asText() + "), removed " + e.path("breakpointsRemoved").asInt()
                     + " breakpoint(s); the target runs");
             case "warning" -> line("Warning: " + e.path("message").asText());
+            case "target-exited" -> line(e.path("message").asText());
             case "done" -> line("Done: " + e.path("reason").asText() + "; the target keeps running");
             default -> { }
         }

@@ -3,6 +3,8 @@ package dev.meshdbg.cli.kube;
 import dev.meshdbg.agent.AgentMain;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.image.AgentImages;
+import dev.meshdbg.image.ImagePlatform;
 import dev.meshdbg.kube.AgentCommand;
 import dev.meshdbg.kube.AttachOptions;
 import dev.meshdbg.kube.KubeSession;
@@ -58,7 +60,8 @@ public final class KubeAttachCommand implements Callable<Integer> {
             description = "ephemeral (default): a container in the pod; node: a privileged pod on its node.")
     Mode mode;
 
-    @Option(names = "--image", paramLabel = "REF", description = "Agent image (default: the sidecar's own image).")
+    @Option(names = "--image", paramLabel = "REF", description = {"Agent image: meshdbg's agent-only image (meshdbg image agent) for a stock sidecar",
+            "(default: the sidecar's own image, when its labels say it carries the agent)."})
     String image;
 
     @Option(names = "--agent-namespace", paramLabel = "NS", defaultValue = AttachOptions.DEFAULT_AGENT_NAMESPACE,
@@ -160,6 +163,7 @@ public final class KubeAttachCommand implements Callable<Integer> {
             if (ref != null && ref.kind().workload() && !output.json() && System.console() != null) {
                 session.withPodChooser(this::choose);
             }
+            session.withImageCheck(image -> AgentImages.requireAgent(image, ImagePlatform.host(), Duration.ofSeconds(10)));
             // Signals end the session in order; the hook covers every other way the JVM may exit.
             Thread hook = new Thread(session::close, "meshdbg-session-end");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -171,6 +175,9 @@ public final class KubeAttachCommand implements Callable<Integer> {
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is running or ran: it closed the session
                 }
+            }
+            if (session.targetExit().isPresent()) {
+                throw MeshdbgException.failure(session.targetExit().get() + "; the session is over", null);
             }
         }
         return 0;

@@ -83,8 +83,9 @@ final class SessionPrinter implements SessionListener {
             OutputOption.printJsonLine(out, copy);
         } else if (e.is(AgentEvents.RESOLVED)) {
             line(out, "agent: found Envoy, host pid " + e.text("hostPid") + ", pid " + e.text("innerPid") + " in its namespace");
-        } else if (e.is(AgentEvents.ERROR)) {
-            line(err, "agent: " + e.text("message"));
+        } else if (e.is(AgentEvents.ERROR) || e.is(AgentEvents.TARGET_EXITED) || e.is(AgentEvents.WARNING)
+                || e.is(AgentEvents.CLIENT_REFUSED)) {
+            line(err, "agent: " + e.text(e.is(AgentEvents.CLIENT_REFUSED) ? "reason" : "message"));
         } else {
             line(out, "agent: " + e.name());
         }

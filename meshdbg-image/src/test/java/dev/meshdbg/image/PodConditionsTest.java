@@ -1,0 +1,386 @@
+package dev.meshdbg.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshdbg.agent.guard.SessionForwarder;
+import dev.meshdbg.agent.guard.SessionKey;
+import dev.meshdbg.demo.Containerd;
+import dev.meshdbg.demo.EnvoyLike;
+import dev.meshdbg.demo.EnvoyLikeProcess;
+import dev.meshdbg.demo.Rootfs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a kubelet gives the agent, reproduced with containerd. The target container is shaped like
+ * {@code istio-proxy}: a pilot-agent-like PID 1 that starts the Envoy stand-in as a plain child
+ * (so Envoy leads no process group), uid 1337, every capability dropped, a read-only root, no
+ * meshdbg file in it. The agent runs from the agent-only image meshdbg builds, in a second
+ * container: ephemeral mode shares only the target's PID namespace, with the runtime's default
+ * capabilities plus SYS_PTRACE and the default seccomp profile (no CAP_SYS_ADMIN, so no setns);
+ * node mode is privileged with the host's PID namespace. Both share the host network here, so
+ * the guard is on this machine's 127.0.0.1, where this test is the other containers of the pod.
+ */
+class PodConditionsTest {
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"([^\"]*)\"|[^,}]+)");
+    private static final String AGENT_IMAGE = "meshdbg.test/agent:pod-conditions";
+    private static final String ENVOY = "/usr/local/bin/envoy-like";
+
+    static Path dir;
+    static Containerd containerd;
+    static EnvoyLike.Build build;
+    static Rootfs rootfs;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Assumptions.assumeTrue(Containerd.available(), "SKIPPED: needs root, containerd, ctr and runc");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "SKIPPED: needs busybox-static");
+        dir = Files.createTempDirectory("podcond");
+        build = EnvoyLike.build(dir.resolve("envoy"), EnvoyLike.Compiler.GCC, true);
+        rootfs = Rootfs.create(dir.resolve("rootfs")).add(build.binary(), ENVOY).add(Path.of("/bin/busybox"), "/bin/sh")
+                .add(Path.of("/bin/busybox"), "/bin/setpriv");
+        Path tar = dir.resolve("agent.tar");
+        new ImageBuilder(BuildListener.NONE).build(ImageSpec.builder().base(new ImageSource.Scratch())
+                .target(new ImageSource.Tar(tar, AGENT_IMAGE)).debugServers(DebugServer.forDebugger("both"))
+                .cacheDir(dir.resolve("cache")).meshdbgVersion("test").build());
+        containerd = Containerd.start(Files.createTempDirectory("ctrd"));
+        containerd.ctr("image", "import", tar.toString());
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (containerd != null) {
+            containerd.close();
+        }
+        if (dir != null) {
+            try (var all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void ephemeralWithGdb() throws Exception {
+        everyEnding("gdb", false);
+    }
+
+    @Test
+    void ephemeralWithLldb() throws Exception {
+        everyEnding("lldb", false);
+    }
+
+    @Test
+    void nodeModeWithGdbAndLldb() throws Exception {
+        try (Pod pod = Pod.start()) {
+            for (String debugger : List.of("gdb", "lldb")) {
+                try (Agent agent = Agent.start(pod, debugger, true)) {
+                    assertThat(agent.ready).contains("\"namespaces\":\"proc-root\"");
+                    String out = Debugger.of(debugger, agent.forward()).breakAndRead(pod);
+                    assertThat(out).contains("envoy_like.cc:" + build.line("handler"));
+                    pod.assertServesFor(Duration.ofSeconds(3));
+                }
+            }
+        }
+    }
+
+    /** Breakpoint, pause, the client killed while running and at a breakpoint; a stranger on the port. */
+    private void everyEnding(String debugger, boolean node) throws Exception {
+        try (Pod pod = Pod.start(); Agent agent = Agent.start(pod, debugger, node)) {
+            assertThat(agent.ready).contains("\"namespaces\":\"proc-root\"").contains("\"server\":\"/opt/meshdbg/bin/");
+            int port = agent.forward();
+            Debugger client = Debugger.of(debugger, port);
+
+            String stranger = agent.stranger();
+            assertThat(stranger).as("a connection without the session key gets nothing").isEmpty();
+            agent.await("client-refused");
+
+            String hit = client.breakAndRead(pod);
+            assertThat(hit).contains("envoy_like.cc:" + build.line("handler")).contains(client.variable);
+            pod.assertServesFor(Duration.ofSeconds(3));
+
+            String paused = client.pauseWhileRunning();
+            assertThat(paused).as("the client's interrupt stopped a target that leads no process group")
+                    .containsAnyOf("SIGINT", "SIGSTOP", "signal SIG", "stop reason = signal");
+            pod.assertServesFor(Duration.ofSeconds(3));
+
+            client.killedWhileRunningWithBreakpoint();
+            agent.await("detached");
+            pod.assertServesFor(Duration.ofSeconds(3));
+
+            client.killedAtBreakpoint(pod);
+            agent.await("detached");
+            pod.assertServesFor(Duration.ofSeconds(3));
+        }
+    }
+
+    /** The istio-proxy stand-in: PID 1 as uid 1337 runs Envoy as a child in its own group, no capabilities, read-only root. */
+    static final class Pod implements AutoCloseable {
+        final String id;
+        final EnvoyLikeProcess envoy;
+        final long init;
+
+        private Pod(String id, EnvoyLikeProcess envoy, long init) {
+            this.id = id;
+            this.envoy = envoy;
+            this.init = init;
+        }
+
+        static Pod start() throws Exception {
+            String id = "proxy-" + Containerd.newContainerId().substring(0, 10);
+            List<String> run = containerd.ctr();
+            run.addAll(List.of("run", "--rm", "--net-host", "--read-only", "--seccomp"));
+            for (String cap : List.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
+                    "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE")) {
+                run.addAll(List.of("--cap-drop", "CAP_" + cap));
+            }
+            run.addAll(List.of("--rootfs", rootfs.dir().toString(), id,
+                    "/bin/setpriv", "--reuid=1337", "--regid=1337", "--clear-groups",
+                    "/bin/sh", "-c", "\"$0\" \"$@\" & wait"));
+            EnvoyLikeProcess envoy = EnvoyLikeProcess.start(run, Path.of(ENVOY));
+            Pod pod = new Pod(id, envoy, containerd.taskPid(id, Duration.ofSeconds(10)));
+            assertThat(Files.readString(Path.of("/proc/" + envoy.pid() + "/status"))).contains("Uid:\t1337");
+            assertThat(pgid(envoy.pid())).as("Envoy leads no process group").isNotEqualTo(envoy.pid());
+            return pod;
+        }
+
+        void assertServesFor(Duration d) throws Exception {
+            long end = System.nanoTime() + d.toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(envoy.isAlive()).as("envoy-like is alive").isTrue();
+                assertThat(envoy.serves(Duration.ofSeconds(2))).as("envoy-like serves").isTrue();
+                Thread.sleep(200);
+            }
+        }
+
+        @Override
+        public void close() {
+            containerd.ctr("task", "kill", "-s", "SIGKILL", "--all", id);
+            envoy.close();
+        }
+
+        private static long pgid(long pid) throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
+        }
+    }
+
+    /** The agent in its own container, from the agent-only image; this test is meshdbg's end of the forward. */
+    static final class Agent implements AutoCloseable {
+        final Process process;
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        final String ready;
+        final List<SessionForwarder> forwards = new ArrayList<>();
+
+        private Agent(Process process) throws Exception {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        events.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            this.ready = await("ready");
+        }
+
+        static Agent start(Pod pod, String debugger, boolean node) throws Exception {
+            List<String> run = containerd.ctr();
+            String id = "agent-" + Containerd.newContainerId().substring(0, 10);
+            run.addAll(List.of("run", "--rm", "--net-host"));
+            if (node) {
+                run.addAll(List.of("--privileged", "--with-ns", "pid:/proc/1/ns/pid"));
+            } else {
+                run.addAll(List.of("--seccomp", "--cap-add", "CAP_SYS_PTRACE", "--with-ns", "pid:/proc/" + pod.init + "/ns/pid"));
+            }
+            run.addAll(List.of(AGENT_IMAGE, id, "/opt/meshdbg/bin/meshdbg-agent", "--name", "envoy-like",
+                    "--debugger", debugger, "--idle-timeout", "2m"));
+            return new Agent(new ProcessBuilder(run).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        }
+
+        String await(String event) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<String> seen = new ArrayList<>();
+            while (System.nanoTime() < deadline) {
+                String line = events.poll(100, TimeUnit.MILLISECONDS);
+                if (line == null) {
+                    continue;
+                }
+                seen.add(line);
+                if (line.contains("\"event\":\"" + event + "\"")) {
+                    return line;
+                }
+                if (line.contains("\"event\":\"error\"")) {
+                    throw new AssertionError("agent failed: " + line);
+                }
+            }
+            throw new AssertionError("no " + event + " from the agent; saw " + seen);
+        }
+
+        int forward() {
+            SessionForwarder f = SessionForwarder.open(0, SessionKey.ofHex(field(ready, "sessionKey")),
+                    SessionForwarder.tcp(new InetSocketAddress("127.0.0.1", Integer.parseInt(field(ready, "port")))), null);
+            forwards.add(f);
+            return f.port();
+        }
+
+        /** Another container of the pod: connects to the guard and speaks gdb-remote without the key. */
+        String stranger() throws IOException {
+            try (Socket s = new Socket("127.0.0.1", Integer.parseInt(field(ready, "port")))) {
+                s.getOutputStream().write("+$qSupported:multiprocess+#c9".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write("\nmeshdbg-session 00 relay\n".getBytes(StandardCharsets.US_ASCII));
+                s.setSoTimeout(10_000);
+                return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            forwards.forEach(SessionForwarder::close);
+            // The lease is gone: the agent leaves by itself (no Ctrl-C, no kill needed).
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the agent left once its session ended").isTrue();
+        }
+    }
+
+    /** gdb or lldb driven like a person would, against the forward's port. */
+    record Debugger(String kind, int port, String variable) {
+        static Debugger of(String kind, int port) {
+            return new Debugger(kind, port, kind.equals("gdb") ? "request.path" : "request_number");
+        }
+
+        String breakAndRead(Pod pod) throws Exception {
+            Process p = start(List.of(breakAt(), "continue", print(), "detach"));
+            Thread poker = poke(pod, p);
+            String out = finish(p);
+            poker.join(10_000);
+            return out;
+        }
+
+        /** Continue, and a second later the person presses Ctrl-C (SIGINT to the debugger). */
+        String pauseWhileRunning() throws Exception {
+            Process p = start(List.of("continue", kind.equals("gdb") ? "info registers rip" : "register read pc", "detach"));
+            Thread.sleep(3000);
+            ProcessHandle.of(p.pid()).ifPresent(h -> signal(h.pid(), "INT"));
+            return finish(p);
+        }
+
+        void killedWhileRunningWithBreakpoint() throws Exception {
+            Process p = start(List.of(breakAt(), "continue"));
+            Thread.sleep(3000);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        void killedAtBreakpoint(Pod pod) throws Exception {
+            Process p = start(List.of(breakAt(), "continue", kind.equals("gdb") ? "shell sleep 30" : "platform shell sleep 30"));
+            Thread poker = poke(pod, p);
+            StringBuilder out = new StringBuilder();
+            InputStream in = p.getInputStream();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            byte[] buf = new byte[4096];
+            while (!out.toString().contains(kind.equals("gdb") ? "Breakpoint 1, " : "stop reason = breakpoint")
+                    && System.nanoTime() < deadline) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+            assertThat(out.toString()).as("stopped at the breakpoint").containsAnyOf("Breakpoint 1, ", "stop reason = breakpoint");
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            poker.join(10_000);
+        }
+
+        private String breakAt() {
+            return kind.equals("gdb") ? "break envoy_like.cc:" + build.line("handler")
+                    : "breakpoint set --file envoy_like.cc --line " + build.line("handler");
+        }
+
+        private String print() {
+            return kind.equals("gdb") ? "print " + variable : "frame variable " + variable;
+        }
+
+        private Process start(List<String> commands) throws IOException {
+            List<String> command = new ArrayList<>();
+            if (kind.equals("gdb")) {
+                command.addAll(List.of("gdb", "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off",
+                        "-ex", "file " + build.binary(), "-ex", "target remote 127.0.0.1:" + port));
+                commands.forEach(c -> command.addAll(List.of("-ex", c)));
+            } else {
+                command.addAll(List.of("lldb-19", "--no-lldbinit", "-b", "-o", "target create " + build.binary(),
+                        "-o", "gdb-remote 127.0.0.1:" + port));
+                commands.forEach(c -> command.addAll(List.of("-o", c)));
+            }
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            return p;
+        }
+
+        private static String finish(Process p) throws Exception {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("debugger did not finish: " + out);
+            }
+            return out;
+        }
+
+        private static Thread poke(Pod pod, Process debugger) {
+            Thread t = new Thread(() -> {
+                while (debugger.isAlive()) {
+                    try {
+                        pod.envoy.get("/poke", Duration.ofSeconds(30));
+                        Thread.sleep(200);
+                    } catch (IOException | InterruptedException e) {
+                        // Held at the breakpoint, or done.
+                    }
+                }
+            }, "poke");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        private static void signal(long pid, String sig) {
+            try {
+                new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static String field(String event, String name) {
+        Matcher m = FIELD.matcher(event);
+        while (m.find()) {
+            if (m.group(1).equals(name)) {
+                return m.group(3) != null ? m.group(3) : m.group(2);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + event);
+    }
+}
