@@ -47,6 +47,13 @@ class ImageInContainerdTest {
                     .base(new ImageSource.Registry(base)).target(new ImageSource.Registry(ref))
                     .envoy(envoy.binary()).insecure(true).stripDebug(true).cacheDir(tmp.resolve("cache")).build());
 
+            // Whether an image carries the agent is read from its labels in the registry, not from its name.
+            assertThat(AgentImages.requireAgent(ref, ImagePlatform.host(), Duration.ofSeconds(10)))
+                    .isEqualTo("/opt/meshdbg/bin/meshdbg-agent");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentImages.requireAgent(base, ImagePlatform.host(),
+                    Duration.ofSeconds(10))).hasMessageContaining("does not carry meshdbg's agent")
+                    .hasMessageContaining("meshdbg image agent");
+
             // Pull through the hosts.toml form the doctor prints, then as the seed does.
             ContainerdRegistryConfig config = ContainerdRegistryConfig.forRegistry(registry.host(), RegistryProbe.Mode.HTTP);
             Path hostsDir = tmp.resolve("certs.d");

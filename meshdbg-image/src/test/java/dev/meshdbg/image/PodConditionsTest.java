@@ -53,11 +53,13 @@ class PodConditionsTest {
     @BeforeAll
     static void setUp() throws Exception {
         Assumptions.assumeTrue(Containerd.available(), "SKIPPED: needs root, containerd, ctr and runc");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "SKIPPED: needs busybox-static");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "SKIPPED: needs busybox-static and util-linux's setpriv");
         dir = Files.createTempDirectory("podcond");
         build = EnvoyLike.build(dir.resolve("envoy"), EnvoyLike.Compiler.GCC, true);
+        // PID 1 drops to uid 1337 with util-linux's setpriv (busybox's cannot change ids), then a shell starts Envoy.
         rootfs = Rootfs.create(dir.resolve("rootfs")).add(build.binary(), ENVOY).add(Path.of("/bin/busybox"), "/bin/sh")
-                .add(Path.of("/bin/busybox"), "/bin/setpriv");
+                .addProgram(Path.of("/usr/bin/setpriv"));
         Path tar = dir.resolve("agent.tar");
         new ImageBuilder(BuildListener.NONE).build(ImageSpec.builder().base(new ImageSource.Scratch())
                 .target(new ImageSource.Tar(tar, AGENT_IMAGE)).debugServers(DebugServer.forDebugger("both"))
@@ -137,35 +139,44 @@ class PodConditionsTest {
         final String id;
         final EnvoyLikeProcess envoy;
         final long init;
+        final long envoyPid;
 
         private Pod(String id, EnvoyLikeProcess envoy, long init) {
             this.id = id;
             this.envoy = envoy;
             this.init = init;
+            // Container processes are the shim's, not ctr's: Envoy is the child of the container's PID 1.
+            this.envoyPid = ProcessHandle.of(init).orElseThrow().children()
+                    .filter(h -> h.info().command().map(c -> c.endsWith("envoy-like")).orElse(false))
+                    .findFirst().orElseThrow().pid();
         }
 
         static Pod start() throws Exception {
             String id = "proxy-" + Containerd.newContainerId().substring(0, 10);
             List<String> run = containerd.ctr();
             run.addAll(List.of("run", "--rm", "--net-host", "--read-only", "--seccomp"));
-            for (String cap : List.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
-                    "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE")) {
+            // PID 1 keeps SETUID/SETGID/SETPCAP only to drop to uid 1337 and empty its bounding set.
+            for (String cap : List.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW",
+                    "SETFCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE")) {
                 run.addAll(List.of("--cap-drop", "CAP_" + cap));
             }
             run.addAll(List.of("--rootfs", rootfs.dir().toString(), id,
-                    "/bin/setpriv", "--reuid=1337", "--regid=1337", "--clear-groups",
+                    "/usr/bin/setpriv", "--reuid=1337", "--regid=1337", "--clear-groups", "--bounding-set=-all", "--inh-caps=-all",
                     "/bin/sh", "-c", "\"$0\" \"$@\" & wait"));
             EnvoyLikeProcess envoy = EnvoyLikeProcess.start(run, Path.of(ENVOY));
             Pod pod = new Pod(id, envoy, containerd.taskPid(id, Duration.ofSeconds(10)));
-            assertThat(Files.readString(Path.of("/proc/" + envoy.pid() + "/status"))).contains("Uid:\t1337");
-            assertThat(pgid(envoy.pid())).as("Envoy leads no process group").isNotEqualTo(envoy.pid());
+            assertThat(Files.readString(Path.of("/proc/" + pod.envoyPid + "/status"))).contains("Uid:\t1337")
+                    .contains("CapEff:\t0000000000000000").contains("CapBnd:\t0000000000000000");
+            assertThat(pgid(pod.envoyPid)).as("Envoy leads no process group").isNotEqualTo(pod.envoyPid);
             return pod;
         }
 
         void assertServesFor(Duration d) throws Exception {
             long end = System.nanoTime() + d.toNanos();
             while (System.nanoTime() < end) {
-                assertThat(envoy.isAlive()).as("envoy-like is alive").isTrue();
+                assertThat(ProcessHandle.of(envoyPid).map(ProcessHandle::isAlive)).as("envoy-like is alive").contains(true);
+                assertThat(Files.readString(Path.of("/proc/" + envoyPid + "/status"))).as("envoy-like is not stopped")
+                        .doesNotContain("State:\tt");
                 assertThat(envoy.serves(Duration.ofSeconds(2))).as("envoy-like serves").isTrue();
                 Thread.sleep(200);
             }

@@ -27,6 +27,9 @@ import java.util.Queue;
  * and its running pod {@code web-1} with an {@code istio-proxy} sidecar on {@code node-1}.
  */
 public final class FakeCluster implements AutoCloseable {
+    /** An agent image for tests that attach: without --image the CLI reads the sidecar image's labels from its registry. */
+    public static final String AGENT_IMAGE = "registry.test/meshdbg-agent:1";
+
     public static final String NS = "shop";
     public static final String POD = "web-1";
     public static final String CONTAINER_ID = "3f1c9a2b7d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef";

@@ -60,7 +60,7 @@ class KubeCommandsTest {
             };
         };
         CliRun run = CliRun.of("attach", "deploy/web", "--kubeconfig", kubeconfig, "--context", "mock",
-                "--max-pause", "30s", "-o", "json");
+                "--max-pause", "30s", "--image", FakeCluster.AGENT_IMAGE, "-o", "json");
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isZero();
         List<String> events = run.out().lines().map(KubeCommandsTest::event).toList();
@@ -80,7 +80,8 @@ class KubeCommandsTest {
     void textOutputSaysHowToConnectWritesTheCommandFileAndWarnsAboutTraffic() throws Exception {
         Path out = dir.resolve("configs");
         java.util.concurrent.CompletableFuture<CliRun> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig, "--out", out.toString(), "--agent-command", "/a"));
+                CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig, "--out", out.toString(), "--agent-command", "/a",
+                        "--image", FakeCluster.AGENT_IMAGE));
         // --client none waits for Ctrl-C or the agent's end: end the agent once the command file is there.
         Path gdbFile = out.resolve("pod-web-1.gdb");
         for (int i = 0; i < 300 && !java.nio.file.Files.exists(gdbFile); i++) {

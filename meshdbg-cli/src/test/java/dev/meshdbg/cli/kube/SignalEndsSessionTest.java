@@ -30,7 +30,7 @@ class SignalEndsSessionTest {
             Path kubeconfig = cluster.writeKubeconfig(dir);
             String java = ProcessHandle.current().info().command().orElse("java");
             Process meshdbg = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.meshdbg.cli.Main",
-                    "attach", "deploy/web", "--mode", mode, "--kubeconfig", kubeconfig.toString(), "-o", "json")
+                    "attach", "deploy/web", "--mode", mode, "--image", FakeCluster.AGENT_IMAGE, "--kubeconfig", kubeconfig.toString(), "-o", "json")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             List<String> lines = new ArrayList<>();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(meshdbg.getInputStream(), StandardCharsets.UTF_8))) {
