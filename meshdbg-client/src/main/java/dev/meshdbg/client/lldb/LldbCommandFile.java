@@ -39,13 +39,21 @@ public final class LldbCommandFile {
     private static void indexCache(StringBuilder out, ClientEnvironment env) {
         if (env.indexCacheOn()) {
             out.append("# ").append(env.debugger().version()).append(" indexes correctly: keep its symbol index between sessions.\n");
-            out.append("settings set symbols.enable-lldb-index-cache true\n");
-            out.append("settings set symbols.lldb-index-cache-path ").append(LldbQuoting.arg(env.indexCacheDir().toString())).append('\n');
+            indexCacheCommands(env).forEach(c -> out.append(c).append('\n'));
         } else if (env.debugger() != null) {
             out.append("# No index cache: ").append(env.debugger().indexCacheAdvice()).append('\n');
         } else {
             out.append("# No index cache: lldb's version was not known when this file was written.\n");
         }
+    }
+
+    /** The index cache settings when {@link ClientEnvironment#indexCacheOn()}, else none; before {@code target create}. */
+    public static List<String> indexCacheCommands(ClientEnvironment env) {
+        if (!env.indexCacheOn()) {
+            return List.of();
+        }
+        return List.of("settings set symbols.enable-lldb-index-cache true",
+                "settings set symbols.lldb-index-cache-path " + LldbQuoting.arg(env.indexCacheDir().toString()));
     }
 
     /** Commands to run before the target exists (CodeLLDB's {@code initCommands}). */
