@@ -1,6 +1,8 @@
 package dev.meshdbg.client.lldb;
 
 import dev.meshdbg.client.ClientEnvironment;
+import dev.meshdbg.client.Debugger;
+import dev.meshdbg.client.Debuginfod;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
 import java.nio.file.Path;
@@ -22,6 +24,9 @@ public final class LldbCommandFile {
         out.append("# Run: ").append(env.debugger() == null ? "lldb" : env.debugger().executable().toString())
                 .append(" -s <this file>\n");
         indexCache(out, env);
+        for (String command : debuginfodCommands(env)) {
+            out.append(command).append('\n');
+        }
         for (String command : setupCommands(spec)) {
             out.append(command).append('\n');
         }
@@ -54,6 +59,16 @@ public final class LldbCommandFile {
         }
         return List.of("settings set symbols.enable-lldb-index-cache true",
                 "settings set symbols.lldb-index-cache-path " + LldbQuoting.arg(env.indexCacheDir().toString()));
+    }
+
+    /** meshdbg's debuginfod servers, before {@code target create} looks for debug info; none when not set or the lldb lacks the locator. */
+    public static List<String> debuginfodCommands(ClientEnvironment env) {
+        if (!env.debuginfod().on() || !Debuginfod.supportedBy(env.debugger()) || env.debugger().debugger() != Debugger.LLDB) {
+            return List.of();
+        }
+        StringBuilder command = new StringBuilder("settings set plugin.symbol-locator.debuginfod.server-urls");
+        env.debuginfod().urls().forEach(u -> command.append(' ').append(LldbQuoting.arg(u)));
+        return List.of(command.toString());
     }
 
     /** Commands to run before the target exists (CodeLLDB's {@code initCommands}). */

@@ -32,7 +32,7 @@ public final class LaunchEntries {
     /** The entries for this session; empty for a gdb session without local symbols (cpptools needs a program). */
     public static List<Map<String, Object>> of(SessionSpec spec, Path workspace, ClientEnvironment env) {
         if (spec.debugger() == Debugger.LLDB) {
-            return List.of(codeLldb(spec, workspace), lldbDap(spec, workspace, env));
+            return List.of(codeLldb(spec, workspace, env), lldbDap(spec, workspace, env));
         }
         return spec.symbols() == null ? List.of() : List.of(cppdbg(spec, workspace, env));
     }
@@ -47,12 +47,13 @@ public final class LaunchEntries {
     }
 
     /** CodeLLDB's attach: its own target and process commands, so it connects to the guard and detaches at the end. */
-    static Map<String, Object> codeLldb(SessionSpec spec, Path workspace) {
+    static Map<String, Object> codeLldb(SessionSpec spec, Path workspace, ClientEnvironment env) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", name(spec));
         e.put("type", "lldb");
         e.put("request", "attach");
-        List<String> init = LldbCommandFile.setupCommands(spec);
+        List<String> init = new ArrayList<>(LldbCommandFile.debuginfodCommands(env));
+        init.addAll(LldbCommandFile.setupCommands(spec));
         if (!init.isEmpty()) {
             e.put("initCommands", init);
         }
@@ -82,6 +83,7 @@ public final class LaunchEntries {
         e.put("type", "lldb-dap");
         e.put("request", "attach");
         List<String> init = new ArrayList<>(LldbCommandFile.indexCacheCommands(env));
+        init.addAll(LldbCommandFile.debuginfodCommands(env));
         init.addAll(LldbCommandFile.setupCommands(spec));
         if (!init.isEmpty()) {
             e.put("initCommands", init);
@@ -117,6 +119,9 @@ public final class LaunchEntries {
         e.put("miDebuggerServerAddress", spec.address());
         List<Map<String, Object>> setup = new ArrayList<>();
         setup.add(command("Pretty-print C++ values", "-enable-pretty-printing", true));
+        for (String c : GdbCommandFile.debuginfodCommands(env)) {
+            setup.add(command("debuginfod servers from DEBUGINFOD_URLS, set explicitly (gdb's default asks)", c, false));
+        }
         for (String c : GdbCommandFile.sysrootCommands(spec)) {
             setup.add(command("Read the target's libraries from its own root", c, false));
         }

@@ -11,6 +11,7 @@ import dev.meshdbg.client.ClientEnvironment;
 import dev.meshdbg.client.Debugger;
 import dev.meshdbg.client.DebuggerInstall;
 import dev.meshdbg.client.DebuggerVersion;
+import dev.meshdbg.client.Debuginfod;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -116,6 +117,29 @@ class LaunchJsonTest {
         assertThat(e.get("program").asText()).isEqualTo("${workspaceFolder}/bazel-bin/source/exe/envoy-static");
         assertThat(fieldNames(e.get("sourceFileMap"))).containsExactly("/proc/self/cwd/external", "/proc/self/cwd");
         assertThat(e.get("setupCommands").findValuesAsText("text")).contains("set sysroot /proc/77/root");
+    }
+
+    /** Every VSCode entry carries the debuginfod settings of its debugger, before the target is created. */
+    @Test
+    void theEntriesCarryTheDebuginfodServers() throws Exception {
+        Debuginfod servers = Debuginfod.parse("http://127.0.0.1:8002");
+        DebuggerInstall lldb19 = new DebuggerInstall(Debugger.LLDB, Path.of("/usr/bin/lldb-19"),
+                DebuggerVersion.parse(Debugger.LLDB, "lldb version 19.1.7"));
+        JsonNode lldb = STRICT.readTree(LaunchJson.merge(null, FILE, spec(Debugger.LLDB, 1), WS,
+                new ClientEnvironment(lldb19, null, servers))).get("configurations");
+        String locator = "settings set plugin.symbol-locator.debuginfod.server-urls http://127.0.0.1:8002";
+        assertThat(lldb.get(0).get("initCommands").get(0).asText()).isEqualTo(locator);
+        assertThat(lldb.get(1).get("initCommands").get(0).asText()).isEqualTo(locator);
+
+        DebuggerInstall gdb13 = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+                DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+        JsonNode cpptools = STRICT.readTree(LaunchJson.merge(null, FILE, spec(Debugger.GDB, 2), WS,
+                new ClientEnvironment(gdb13, null, servers))).get("configurations").get(0);
+        assertThat(cpptools.get("setupCommands").findValuesAsText("text")).containsSubsequence(
+                "set debuginfod urls http://127.0.0.1:8002", "set debuginfod enabled on", "set sysroot /proc/77/root");
+        JsonNode off = STRICT.readTree(LaunchJson.merge(null, FILE, spec(Debugger.GDB, 2), WS,
+                new ClientEnvironment(gdb13, null, Debuginfod.NONE))).get("configurations").get(0);
+        assertThat(off.get("setupCommands").findValuesAsText("text")).contains("set debuginfod enabled off");
     }
 
     @Test
