@@ -74,6 +74,18 @@ final class DapClient implements AutoCloseable {
         return await("a " + name + " event", m -> m.path("type").asText().equals("event") && m.path("event").asText().equals(name));
     }
 
+    /** The event, unless the request fails first (lldb-dap answers a refused attach before any initialized event). */
+    JsonNode eventUnlessFailed(String name, int requestSeq) throws InterruptedException {
+        JsonNode m = await("a " + name + " event or a failed response to request " + requestSeq,
+                r -> r.path("event").asText().equals(name) || (r.path("type").asText().equals("response")
+                        && r.path("request_seq").asInt() == requestSeq && !r.path("success").asBoolean()));
+        if (m.path("type").asText().equals("response")) {
+            throw new AssertionError("request " + m.path("command").asText() + " failed: " + m.path("message").asText()
+                    + " " + m.path("body"));
+        }
+        return m;
+    }
+
     /** The first output event (Debug Console text) that holds the text. */
     JsonNode output(String text) throws InterruptedException {
         return await("output '" + text + "'", m -> m.path("event").asText().equals("output")

@@ -74,7 +74,7 @@ class LldbDapSessionTest {
             dap.request("initialize", Map.of("clientID", "vscode", "adapterID", "lldb-dap", "pathFormat", "path",
                     "linesStartAt1", true, "columnsStartAt1", true));
             int attach = dap.send("attach", entry);
-            dap.event("initialized");
+            dap.eventUnlessFailed("initialized", attach);
             String source = build.serverSource().toAbsolutePath().toString();
             int line = build.line("handler");
             JsonNode breakpoint = dap.request("setBreakpoints", Map.of("source", Map.of("path", source),
