@@ -7,11 +7,12 @@ cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 
 # The debuggers and servers meshdbg drives, compilers for targets and DWARF fixtures, dwarf tools
 # the tests cross-check against, containerd + runc + a registry for container and image tests,
-# and hyperfine, jq, socat and python3 for the benchmarks in bench/.
+# debuginfod (a real server for the debuginfod tests), and hyperfine, jq, socat and python3 for
+# the benchmarks in bench/.
 packages=(
   openjdk-17-jdk-headless maven
   g++ clang-14 lld-14 llvm-14 binutils
-  gdb gdbserver lldb-19 llvm-19
+  gdb gdbserver lldb-19 llvm-19 debuginfod
   util-linux procps iproute2
   containerd runc docker-registry busybox-static apache2-utils
   hyperfine time jq socat python3

@@ -4,12 +4,22 @@ import java.nio.file.Path;
 
 /**
  * What the machine that runs the client offers: the installed debugger of the session's kind (null
- * when none was found, e.g. when only VSCode will connect) and where lldb may keep its index cache.
+ * when none was found, e.g. when only VSCode will connect), where lldb may keep its index cache, and
+ * the debuginfod servers to ask for debug info.
  */
-public record ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir) {
-    /** Finds the newest installed debugger of this kind and the default cache directory. */
+public record ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir, Debuginfod debuginfod) {
+    public ClientEnvironment {
+        debuginfod = debuginfod == null ? Debuginfod.NONE : debuginfod;
+    }
+
+    /** No debuginfod servers. */
+    public ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir) {
+        this(debugger, indexCacheDir, Debuginfod.NONE);
+    }
+
+    /** Finds the newest installed debugger of this kind, the default cache directory and {@code DEBUGINFOD_URLS}. */
     public static ClientEnvironment detect(Debugger debugger) {
-        return new ClientEnvironment(Debuggers.installed(debugger).orElse(null), defaultIndexCacheDir());
+        return new ClientEnvironment(Debuggers.installed(debugger).orElse(null), defaultIndexCacheDir(), Debuginfod.fromEnvironment());
     }
 
     /**

@@ -26,7 +26,7 @@ public final class ConnectInstructions {
             lines.add("  by hand: " + (debugger == Debugger.LLDB ? "(lldb) gdb-remote " : "(gdb) target remote ") + spec.address()
                     + (spec.symbols() == null ? "" : " after loading " + spec.symbols()));
         }
-        lines.addAll(vscode(spec, configs));
+        lines.addAll(vscode(spec, configs, env));
         if (debugger == Debugger.LLDB && env.debugger() != null) {
             lines.add("  " + env.debugger().indexCacheAdvice());
         }
@@ -34,16 +34,23 @@ public final class ConnectInstructions {
         return String.join("\n", lines) + "\n";
     }
 
-    private static List<String> vscode(SessionSpec spec, WrittenConfigs configs) {
+    private static List<String> vscode(SessionSpec spec, WrittenConfigs configs, ClientEnvironment env) {
         if (configs.launchJson() == null) {
             return List.of();
         }
         if (spec.debugger() == Debugger.GDB && spec.symbols() == null) {
             return List.of("  VSCode: no launch configuration: the C/C++ extension needs a local program, pass --symbols");
         }
-        String extension = spec.debugger() == Debugger.LLDB
-                ? "CodeLLDB (vadimcn.vscode-lldb)" : "C/C++ (ms-vscode.cpptools)";
-        return List.of("  VSCode: open " + configs.launchJson().getParent().getParent() + ", then Run and Debug \""
-                + LaunchEntries.name(spec) + "\" (needs the " + extension + " extension; " + configs.launchJson() + ")");
+        String open = "  VSCode: open " + configs.launchJson().getParent().getParent() + ", then Run and Debug \"";
+        if (spec.debugger() == Debugger.GDB) {
+            return List.of(open + LaunchEntries.name(spec) + "\" (needs the C/C++ (ms-vscode.cpptools) extension; "
+                    + configs.launchJson() + ")");
+        }
+        String adapter = env.debugger() == null ? null : env.debugger().lldbDap().map(Path::toString).orElse(null);
+        return List.of(open + LaunchEntries.name(spec) + "\" with CodeLLDB (vadimcn.vscode-lldb), or \""
+                        + LaunchEntries.lldbDapName(spec) + "\" with LLDB DAP (llvm-vs-code-extensions.lldb-dap; "
+                        + configs.launchJson() + ")",
+                "  LLDB DAP runs the adapter named by its setting lldb-dap.executable-path"
+                        + (adapter == null ? " (lldb-dap of lldb 19 or newer)" : ": " + adapter));
     }
 }

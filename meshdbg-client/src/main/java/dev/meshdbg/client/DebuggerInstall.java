@@ -1,6 +1,8 @@
 package dev.meshdbg.client;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One debugger found on this machine: where it is and which version it reports. Knows whether
@@ -13,6 +15,15 @@ public record DebuggerInstall(Debugger debugger, Path executable, DebuggerVersio
     /** True when {@code symbols.enable-lldb-index-cache} may be turned on for this debugger. */
     public boolean indexCacheTrusted() {
         return debugger == Debugger.LLDB && version.major() >= FIRST_TRUSTED_INDEX_CACHE;
+    }
+
+    /** LLVM's DAP adapter of this lldb, installed beside it ({@code lldb-19} beside {@code lldb-dap-19}), if any. */
+    public Optional<Path> lldbDap() {
+        if (debugger != Debugger.LLDB) {
+            return Optional.empty();
+        }
+        Path adapter = executable.resolveSibling(executable.getFileName().toString().replaceFirst("^lldb", "lldb-dap"));
+        return Files.isExecutable(adapter) ? Optional.of(adapter) : Optional.empty();
     }
 
     /** One line for the user: why the index cache is on or off, and what to install to get it. */

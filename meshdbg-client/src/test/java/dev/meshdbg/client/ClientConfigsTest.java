@@ -88,6 +88,7 @@ class ClientConfigsTest {
                 .contains("/usr/bin/lldb-19 -s " + out.resolve("pod-a.lldb"))
                 .contains("(lldb) gdb-remote 127.0.0.1:40200")
                 .contains("Run and Debug \"meshdbg: pod-a\"").contains("CodeLLDB")
+                .contains("\"meshdbg: pod-a (lldb-dap)\" with LLDB DAP")
                 .contains("index cache is on");
         String vscode = ConnectInstructions.text(ClientKind.VSCODE, spec(Debugger.LLDB), written, env);
         assertThat(vscode).contains("Run and Debug \"meshdbg: pod-a\"").doesNotContain("-s " + out);

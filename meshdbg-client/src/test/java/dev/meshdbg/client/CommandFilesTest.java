@@ -42,6 +42,39 @@ class CommandFilesTest {
         assertThat(file).contains("# lldb 19.1.7 indexes correctly");
     }
 
+    /** DEBUGINFOD_URLS' servers go into each file before the binary is loaded; gdb's "ask" is never left on. */
+    @Test
+    void debuginfodIsSetExplicitlyBeforeTheBinaryIsRead() {
+        DebuggerInstall gdb13 = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+                DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+        Debuginfod servers = Debuginfod.parse(" https://debuginfod.debian.net\thttp://127.0.0.1:8002 ");
+        assertThat(servers.urls()).containsExactly("https://debuginfod.debian.net", "http://127.0.0.1:8002");
+
+        List<String> gdbOn = GdbCommandFile.render(spec(Debugger.GDB), new ClientEnvironment(gdb13, null, servers))
+                .lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(gdbOn.subList(0, 3)).containsExactly(
+                "set debuginfod urls https://debuginfod.debian.net http://127.0.0.1:8002",
+                "set debuginfod enabled on",
+                "file /src/envoy/bazel-bin/envoy");
+        assertThat(GdbCommandFile.render(spec(Debugger.GDB), new ClientEnvironment(gdb13, null, Debuginfod.parse(""))))
+                .contains("set debuginfod enabled off\nfile ").doesNotContain("debuginfod urls");
+        // gdb 11 has no such setting, and an unknown setting ends gdb's reading of the file.
+        DebuggerInstall gdb11 = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+                DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Ubuntu 11.1-0ubuntu2) 11.1"));
+        assertThat(GdbCommandFile.render(spec(Debugger.GDB), new ClientEnvironment(gdb11, null, servers))).doesNotContain("debuginfod");
+
+        List<String> lldbOn = LldbCommandFile.render(spec(Debugger.LLDB), new ClientEnvironment(LLDB19, null, servers))
+                .lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(lldbOn.subList(0, 3)).containsExactly(
+                "settings set plugin.symbol-locator.debuginfod.server-urls https://debuginfod.debian.net http://127.0.0.1:8002",
+                "platform select --sysroot /proc/4242/root remote-linux",
+                "target create --no-dependents /src/envoy/bazel-bin/envoy");
+        assertThat(LldbCommandFile.render(spec(Debugger.LLDB), new ClientEnvironment(LLDB19, null, Debuginfod.NONE)))
+                .doesNotContain("debuginfod");
+        assertThat(LldbCommandFile.render(spec(Debugger.LLDB), new ClientEnvironment(LLDB14, null, servers)))
+                .doesNotContain("debuginfod");
+    }
+
     @Test
     void lldb14GetsNoIndexCacheAndSaysWhy() {
         String file = LldbCommandFile.render(spec(Debugger.LLDB), new ClientEnvironment(LLDB14, Path.of("/tmp/cache")));

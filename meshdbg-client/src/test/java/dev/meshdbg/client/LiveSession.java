@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -91,7 +92,20 @@ final class LiveSession implements AutoCloseable {
 
     /** Runs a debugger to its end and returns what it printed; fails the test after the timeout. */
     String runDebugger(List<String> command, Path log) throws Exception {
-        Process debugger = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        return runDebugger(command, log, Map.of());
+    }
+
+    /** The same with these environment variables set (a null value removes the variable). */
+    String runDebugger(List<String> command, Path log, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        Process debugger = builder.redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
         processes.add(debugger);
         boolean ended = debugger.waitFor(120, TimeUnit.SECONDS);

@@ -1,5 +1,8 @@
 package dev.meshdbg.client.gdb;
 
+import dev.meshdbg.client.ClientEnvironment;
+import dev.meshdbg.client.Debugger;
+import dev.meshdbg.client.Debuginfod;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -20,10 +23,18 @@ public final class GdbCommandFile {
     private GdbCommandFile() {
     }
 
+    /** The file for a gdb whose version is not known: no debuginfod settings. */
     public static String render(SessionSpec spec) {
+        return render(spec, new ClientEnvironment(null, null));
+    }
+
+    public static String render(SessionSpec spec, ClientEnvironment env) {
         StringBuilder out = new StringBuilder();
         out.append("# meshdbg session ").append(spec.name()).append(": gdb command file, rewritten on every attach.\n");
         out.append("# Run: gdb -x <this file>\n");
+        for (String command : debuginfodCommands(env)) {
+            out.append(command).append('\n');
+        }
         for (String command : setupCommands(spec)) {
             out.append(command).append('\n');
         }
@@ -43,6 +54,22 @@ public final class GdbCommandFile {
             commands.add("set substitute-path " + arg(e.remotePrefix()) + " " + arg(e.localPath()));
         }
         return commands;
+    }
+
+    /**
+     * debuginfod set explicitly, before {@code file} reads the binary: on with meshdbg's servers
+     * when {@code DEBUGINFOD_URLS} was set, else off. None for a gdb without the setting (or unknown).
+     */
+    public static List<String> debuginfodCommands(ClientEnvironment env) {
+        if (!Debuginfod.supportedBy(env.debugger()) || env.debugger().debugger() != Debugger.GDB) {
+            return List.of();
+        }
+        if (!env.debuginfod().on()) {
+            return List.of("set debuginfod enabled off");
+        }
+        List<String> urls = new ArrayList<>();
+        env.debuginfod().urls().forEach(u -> urls.add(line(u)));
+        return List.of("set debuginfod urls " + String.join(" ", urls), "set debuginfod enabled on");
     }
 
     /** The sysroot and library search path, which cpptools has no attribute of its own for. */

@@ -1,6 +1,8 @@
 package dev.meshdbg.client.lldb;
 
 import dev.meshdbg.client.ClientEnvironment;
+import dev.meshdbg.client.Debugger;
+import dev.meshdbg.client.Debuginfod;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
 import java.nio.file.Path;
@@ -22,6 +24,9 @@ public final class LldbCommandFile {
         out.append("# Run: ").append(env.debugger() == null ? "lldb" : env.debugger().executable().toString())
                 .append(" -s <this file>\n");
         indexCache(out, env);
+        for (String command : debuginfodCommands(env)) {
+            out.append(command).append('\n');
+        }
         for (String command : setupCommands(spec)) {
             out.append(command).append('\n');
         }
@@ -39,13 +44,31 @@ public final class LldbCommandFile {
     private static void indexCache(StringBuilder out, ClientEnvironment env) {
         if (env.indexCacheOn()) {
             out.append("# ").append(env.debugger().version()).append(" indexes correctly: keep its symbol index between sessions.\n");
-            out.append("settings set symbols.enable-lldb-index-cache true\n");
-            out.append("settings set symbols.lldb-index-cache-path ").append(LldbQuoting.arg(env.indexCacheDir().toString())).append('\n');
+            indexCacheCommands(env).forEach(c -> out.append(c).append('\n'));
         } else if (env.debugger() != null) {
             out.append("# No index cache: ").append(env.debugger().indexCacheAdvice()).append('\n');
         } else {
             out.append("# No index cache: lldb's version was not known when this file was written.\n");
         }
+    }
+
+    /** The index cache settings when {@link ClientEnvironment#indexCacheOn()}, else none; before {@code target create}. */
+    public static List<String> indexCacheCommands(ClientEnvironment env) {
+        if (!env.indexCacheOn()) {
+            return List.of();
+        }
+        return List.of("settings set symbols.enable-lldb-index-cache true",
+                "settings set symbols.lldb-index-cache-path " + LldbQuoting.arg(env.indexCacheDir().toString()));
+    }
+
+    /** meshdbg's debuginfod servers, before {@code target create} looks for debug info; none when not set or the lldb lacks the locator. */
+    public static List<String> debuginfodCommands(ClientEnvironment env) {
+        if (!env.debuginfod().on() || !Debuginfod.supportedBy(env.debugger()) || env.debugger().debugger() != Debugger.LLDB) {
+            return List.of();
+        }
+        StringBuilder command = new StringBuilder("settings set plugin.symbol-locator.debuginfod.server-urls");
+        env.debuginfod().urls().forEach(u -> command.append(' ').append(LldbQuoting.arg(u)));
+        return List.of(command.toString());
     }
 
     /** Commands to run before the target exists (CodeLLDB's {@code initCommands}). */

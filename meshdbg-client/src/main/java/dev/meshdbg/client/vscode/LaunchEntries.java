@@ -13,14 +13,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * meshdbg's launch configurations: CodeLLDB ({@code "type": "lldb"}) for an lldb-server session,
- * cpptools ({@code "type": "cppdbg"}, gdb) for a gdbserver one. Never both: each extension's
- * debugger must meet its own debug server. Names start with {@link #PREFIX} so a later merge can
- * tell meshdbg's entries from the user's.
+ * meshdbg's launch configurations: for an lldb-server session one for CodeLLDB ({@code "type": "lldb"})
+ * and one for LLVM's LLDB DAP ({@code "type": "lldb-dap"}), for a gdbserver one cpptools'
+ * ({@code "type": "cppdbg"}, gdb). Never lldb and gdb together: each debugger must meet its own
+ * debug server. Names start with {@link #PREFIX} so a later merge can tell meshdbg's entries from the user's.
  */
 public final class LaunchEntries {
     /** Marks meshdbg's own entries in launch.json. */
     public static final String PREFIX = "meshdbg:";
+
+    /** An lldb comment: lldb-dap echoes it to the Debug Console right after "exited with status = 9". */
+    public static final String DETACHED_NOT_KILLED = "# meshdbg: status 9 is the guard's answer to kill:"
+            + " Envoy was detached, not killed, and keeps running (unless the session was started with --allow-kill)";
 
     private LaunchEntries() {
     }
@@ -28,7 +32,7 @@ public final class LaunchEntries {
     /** The entries for this session; empty for a gdb session without local symbols (cpptools needs a program). */
     public static List<Map<String, Object>> of(SessionSpec spec, Path workspace, ClientEnvironment env) {
         if (spec.debugger() == Debugger.LLDB) {
-            return List.of(codeLldb(spec, workspace));
+            return List.of(codeLldb(spec, workspace, env), lldbDap(spec, workspace, env));
         }
         return spec.symbols() == null ? List.of() : List.of(cppdbg(spec, workspace, env));
     }
@@ -37,13 +41,19 @@ public final class LaunchEntries {
         return PREFIX + " " + spec.name();
     }
 
+    /** The LLDB DAP entry's name, beside CodeLLDB's {@link #name}. */
+    public static String lldbDapName(SessionSpec spec) {
+        return name(spec) + " (lldb-dap)";
+    }
+
     /** CodeLLDB's attach: its own target and process commands, so it connects to the guard and detaches at the end. */
-    static Map<String, Object> codeLldb(SessionSpec spec, Path workspace) {
+    static Map<String, Object> codeLldb(SessionSpec spec, Path workspace, ClientEnvironment env) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", name(spec));
         e.put("type", "lldb");
         e.put("request", "attach");
-        List<String> init = LldbCommandFile.setupCommands(spec);
+        List<String> init = new ArrayList<>(LldbCommandFile.debuginfodCommands(env));
+        init.addAll(LldbCommandFile.setupCommands(spec));
         if (!init.isEmpty()) {
             e.put("initCommands", init);
         }
@@ -58,6 +68,39 @@ public final class LaunchEntries {
         }
         e.put("processCreateCommands", List.of(LldbCommandFile.processCreate(spec)));
         e.put("sourceMap", sourceMap(spec.sourceMap(), workspace));
+        return e;
+    }
+
+    /**
+     * LLDB DAP's attach: {@code attachCommands} create the target and connect to the guard (lldb-dap
+     * 19 knows no CodeLLDB target/process commands), and its {@code sourceMap} is a list of
+     * {@code [from, to]} pairs. The adapter comes with the installed lldb, so the index cache is
+     * decided as for the lldb command file.
+     */
+    static Map<String, Object> lldbDap(SessionSpec spec, Path workspace, ClientEnvironment env) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", lldbDapName(spec));
+        e.put("type", "lldb-dap");
+        e.put("request", "attach");
+        List<String> init = new ArrayList<>(LldbCommandFile.indexCacheCommands(env));
+        init.addAll(LldbCommandFile.debuginfodCommands(env));
+        init.addAll(LldbCommandFile.setupCommands(spec));
+        if (!init.isEmpty()) {
+            e.put("initCommands", init);
+        }
+        List<String> attach = new ArrayList<>();
+        if (spec.symbols() != null) {
+            attach.add(LldbCommandFile.targetCreate(spec));
+        }
+        attach.addAll(LldbCommandFile.targetCommands(spec));
+        attach.removeIf(c -> c.startsWith("settings set target.source-map"));
+        attach.add(LldbCommandFile.processCreate(spec));
+        e.put("attachCommands", attach);
+        List<List<String>> pairs = new ArrayList<>();
+        sourceMap(spec.sourceMap(), workspace).forEach((from, to) -> pairs.add(List.of(from, (String) to)));
+        e.put("sourceMap", pairs);
+        // The guard answers a kill (terminateDebuggee, the stop button) with exit status 9 but detaches.
+        e.put("exitCommands", List.of(DETACHED_NOT_KILLED));
         return e;
     }
 
@@ -76,6 +119,9 @@ public final class LaunchEntries {
         e.put("miDebuggerServerAddress", spec.address());
         List<Map<String, Object>> setup = new ArrayList<>();
         setup.add(command("Pretty-print C++ values", "-enable-pretty-printing", true));
+        for (String c : GdbCommandFile.debuginfodCommands(env)) {
+            setup.add(command("debuginfod servers from DEBUGINFOD_URLS, set explicitly (gdb's default asks)", c, false));
+        }
         for (String c : GdbCommandFile.sysrootCommands(spec)) {
             setup.add(command("Read the target's libraries from its own root", c, false));
         }

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.meshdbg.client.ClientEnvironment;
 import dev.meshdbg.client.Debugger;
+import dev.meshdbg.client.DebuggerInstall;
+import dev.meshdbg.client.DebuggerVersion;
+import dev.meshdbg.client.Debuginfod;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -54,10 +57,10 @@ class LaunchJsonTest {
             """;
 
     @Test
-    void aNewFileIsStrictJsonWithOneCodeLldbEntry() throws Exception {
+    void aNewFileIsStrictJsonWithACodeLldbAndAnLldbDapEntry() throws Exception {
         JsonNode doc = STRICT.readTree(merge(null, spec(Debugger.LLDB, 40123)));
         assertThat(doc.get("version").asText()).isEqualTo("0.2.0");
-        assertThat(doc.get("configurations")).hasSize(1);
+        assertThat(doc.get("configurations")).hasSize(2);
         JsonNode e = doc.get("configurations").get(0);
         assertThat(e.get("name").asText()).isEqualTo("meshdbg: istio-proxy");
         assertThat(e.get("type").asText()).isEqualTo("lldb");
@@ -70,6 +73,38 @@ class LaunchJsonTest {
         assertThat(fieldNames(e.get("sourceMap"))).containsExactly("/proc/self/cwd/external", "/proc/self/cwd");
         assertThat(e.get("sourceMap").get("/proc/self/cwd").asText()).isEqualTo("${workspaceFolder}");
         assertThat(e.get("sourceMap").get("/proc/self/cwd/external").asText()).isEqualTo("/cache/bazel/external");
+        assertThat(doc.get("configurations").get(1).get("type").asText()).isEqualTo("lldb-dap");
+    }
+
+    /** lldb-dap 19 knows no target/process create commands and takes the source map as pairs only. */
+    @Test
+    void theLldbDapEntryAttachesWithItsOwnCommandsAndPairs() throws Exception {
+        DebuggerInstall lldb19 = new DebuggerInstall(Debugger.LLDB, Path.of("/usr/bin/lldb-19"),
+                DebuggerVersion.parse(Debugger.LLDB, "lldb version 19.1.7"));
+        String text = LaunchJson.merge(null, FILE, spec(Debugger.LLDB, 40123), WS, new ClientEnvironment(lldb19, Path.of("/c/idx")));
+        JsonNode e = STRICT.readTree(text).get("configurations").get(1);
+        assertThat(e.get("name").asText()).isEqualTo("meshdbg: istio-proxy (lldb-dap)");
+        assertThat(e.get("request").asText()).isEqualTo("attach");
+        assertThat(STRICT.convertValue(e.get("initCommands"), List.class)).containsExactly(
+                "settings set symbols.enable-lldb-index-cache true",
+                "settings set symbols.lldb-index-cache-path /c/idx",
+                "platform select --sysroot /proc/77/root remote-linux");
+        assertThat(STRICT.convertValue(e.get("attachCommands"), List.class)).containsExactly(
+                "target create --no-dependents /home/dev/envoy/bazel-bin/source/exe/envoy-static",
+                "gdb-remote 127.0.0.1:40123");
+        assertThat(STRICT.convertValue(e.get("sourceMap"), List.class)).containsExactly(
+                List.of("/proc/self/cwd/external", "/cache/bazel/external"), List.of("/proc/self/cwd", "${workspaceFolder}"));
+        assertThat(e.get("exitCommands").get(0).asText()).startsWith("# ").contains("Envoy was detached, not killed");
+        assertThat(e.has("targetCreateCommands")).isFalse();
+
+        // An lldb whose index cache cannot be trusted, or none known: no cache settings.
+        DebuggerInstall lldb14 = new DebuggerInstall(Debugger.LLDB, Path.of("/usr/bin/lldb"),
+                DebuggerVersion.parse(Debugger.LLDB, "lldb version 14.0.6"));
+        for (ClientEnvironment env : List.of(new ClientEnvironment(lldb14, Path.of("/c/idx")), new ClientEnvironment(null, null))) {
+            JsonNode plain = STRICT.readTree(LaunchJson.merge(null, FILE, spec(Debugger.LLDB, 1), WS, env)).get("configurations").get(1);
+            assertThat(STRICT.convertValue(plain.get("initCommands"), List.class))
+                    .containsExactly("platform select --sysroot /proc/77/root remote-linux");
+        }
     }
 
     @Test
@@ -84,6 +119,29 @@ class LaunchJsonTest {
         assertThat(e.get("setupCommands").findValuesAsText("text")).contains("set sysroot /proc/77/root");
     }
 
+    /** Every VSCode entry carries the debuginfod settings of its debugger, before the target is created. */
+    @Test
+    void theEntriesCarryTheDebuginfodServers() throws Exception {
+        Debuginfod servers = Debuginfod.parse("http://127.0.0.1:8002");
+        DebuggerInstall lldb19 = new DebuggerInstall(Debugger.LLDB, Path.of("/usr/bin/lldb-19"),
+                DebuggerVersion.parse(Debugger.LLDB, "lldb version 19.1.7"));
+        JsonNode lldb = STRICT.readTree(LaunchJson.merge(null, FILE, spec(Debugger.LLDB, 1), WS,
+                new ClientEnvironment(lldb19, null, servers))).get("configurations");
+        String locator = "settings set plugin.symbol-locator.debuginfod.server-urls http://127.0.0.1:8002";
+        assertThat(lldb.get(0).get("initCommands").get(0).asText()).isEqualTo(locator);
+        assertThat(lldb.get(1).get("initCommands").get(0).asText()).isEqualTo(locator);
+
+        DebuggerInstall gdb13 = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+                DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+        JsonNode cpptools = STRICT.readTree(LaunchJson.merge(null, FILE, spec(Debugger.GDB, 2), WS,
+                new ClientEnvironment(gdb13, null, servers))).get("configurations").get(0);
+        assertThat(cpptools.get("setupCommands").findValuesAsText("text")).containsSubsequence(
+                "set debuginfod urls http://127.0.0.1:8002", "set debuginfod enabled on", "set sysroot /proc/77/root");
+        JsonNode off = STRICT.readTree(LaunchJson.merge(null, FILE, spec(Debugger.GDB, 2), WS,
+                new ClientEnvironment(gdb13, null, Debuginfod.NONE))).get("configurations").get(0);
+        assertThat(off.get("setupCommands").findValuesAsText("text")).contains("set debuginfod enabled off");
+    }
+
     @Test
     void keepsTheUsersEntriesAndCommentsAndAddsOurs() throws Exception {
         String merged = merge(USER_FILE, spec(Debugger.LLDB, 40123));
@@ -94,7 +152,7 @@ class LaunchJsonTest {
             }
         }
         JsonNode configs = JSONC.readTree(merged).get("configurations");
-        assertThat(configs).hasSize(2);
+        assertThat(configs).hasSize(3);
         assertThat(configs.get(0).get("name").asText()).isEqualTo("(gdb) Launch unit test");
         assertThat(configs.get(0).get("args").get(0).asText()).isEqualTo("--gtest_filter=*Codec*");
         assertThat(configs.get(1).get("name").asText()).isEqualTo("meshdbg: istio-proxy");
@@ -134,7 +192,7 @@ class LaunchJsonTest {
                 """;
         String merged = merge(plain, spec(Debugger.LLDB, 5000));
         JsonNode configs = STRICT.readTree(merged).get("configurations");
-        assertThat(configs).hasSize(2);
+        assertThat(configs).hasSize(3);
         assertThat(configs.get(0).get("name").asText()).isEqualTo("user");
         assertThat(configs.get(1).get("processCreateCommands").get(0).asText()).isEqualTo("gdb-remote 127.0.0.1:5000");
         assertThat(merged).contains("\n    {\n      \"name\": \"meshdbg: istio-proxy\",");
@@ -153,7 +211,7 @@ class LaunchJsonTest {
         JsonNode configs = STRICT.readTree(merge(text, spec(Debugger.LLDB, 9))).get("configurations");
         assertThat(configs.get(0).get("url").asText()).isEqualTo("http://x/* y */");
         assertThat(configs.get(0).get("esc").asText()).isEqualTo("a\"//b\u00e9");
-        assertThat(configs).hasSize(2);
+        assertThat(configs).hasSize(3);
     }
 
     @Test
