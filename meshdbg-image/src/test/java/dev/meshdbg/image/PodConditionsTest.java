@@ -289,12 +289,20 @@ class PodConditionsTest {
             return out;
         }
 
-        /** Continue, and a second later the person presses Ctrl-C (SIGINT to the debugger). */
+        /**
+         * Pause while running: gdb gets Ctrl-C (SIGINT) as a person presses it; lldb gets
+         * {@code process interrupt} in asynchronous mode, which is what an editor's pause does.
+         */
         String pauseWhileRunning() throws Exception {
-            Process p = start(List.of("continue", kind.equals("gdb") ? "info registers rip" : "register read pc", "detach"));
-            Thread.sleep(3000);
-            ProcessHandle.of(p.pid()).ifPresent(h -> signal(h.pid(), "INT"));
-            return finish(p);
+            if (kind.equals("gdb")) {
+                Process p = start(List.of("continue", "info registers rip", "detach"));
+                Thread.sleep(3000);
+                signal(p.pid(), "INT");
+                return finish(p);
+            }
+            return finish(start(List.of("script lldb.debugger.SetAsync(True)", "process continue", "script import time; time.sleep(3)",
+                    "process interrupt", "script time.sleep(3)", "script lldb.debugger.SetAsync(False)", "register read pc",
+                    "detach")));
         }
 
         void killedWhileRunningWithBreakpoint() throws Exception {
