@@ -34,6 +34,8 @@ final class FakeApiDispatcher extends KubernetesMixedDispatcher {
     /** How every agent container in this cluster behaves. */
     volatile FakeAgent agent = new FakeAgent();
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Every PATCH: its content type, a space, its body. */
+    final List<String> patches = new CopyOnWriteArrayList<>();
     final PortForwardRelay relay = new PortForwardRelay();
     volatile int ephemeralStatus; // non-zero: the ephemeralcontainers subresource answers with this code
 
@@ -45,6 +47,10 @@ final class FakeApiDispatcher extends KubernetesMixedDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         requests.add(request.getMethod() + " " + path);
+        if ("PATCH".equals(request.getMethod())) {
+            patches.add(request.getHeader("Content-Type") + " "
+                    + new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
         if (path.startsWith("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")) {
             return review(request);
         }
