@@ -14,6 +14,9 @@ public final class FakeAgent {
     final List<String> log = new CopyOnWriteArrayList<>();
     /** Set to mark the container terminated with this exit code. */
     public volatile Integer exitCode;
+    /** The termination's reason and message (default: Error, none). */
+    volatile String terminatedReason = "Error";
+    volatile String terminatedMessage;
 
     public static FakeAgent readyOn(int port) {
         FakeAgent a = new FakeAgent();
@@ -28,6 +31,15 @@ public final class FakeAgent {
         FakeAgent a = new FakeAgent();
         a.log.add("{\"event\":\"error\",\"kind\":\"" + kind + "\",\"message\":\"" + message + "\"}");
         a.exitCode = 2;
+        return a;
+    }
+
+    /** The runtime could not start the process (a missing launcher): terminated at once, as containerd reports it. */
+    public static FakeAgent failingToStart(String reason, String message) {
+        FakeAgent a = new FakeAgent();
+        a.exitCode = 128;
+        a.terminatedReason = reason;
+        a.terminatedMessage = message;
         return a;
     }
 

@@ -102,6 +102,15 @@ public final class FakeCluster implements AutoCloseable {
         api.ephemeralStatus = httpStatus;
     }
 
+    /** The next PATCH of the ephemeralcontainers subresource gets this answer instead. */
+    public void failNextEphemeralPatch(io.fabric8.mockwebserver.http.MockResponse answer) {
+        api.ephemeralFailures.add(answer);
+    }
+
+    public List<String> patches() {
+        return api.patches;
+    }
+
     public PortForwardRelay relay() {
         return api.relay;
     }
