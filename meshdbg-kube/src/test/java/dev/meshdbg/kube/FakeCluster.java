@@ -107,6 +107,20 @@ public final class FakeCluster implements AutoCloseable {
         api.ephemeralFailures.add(answer);
     }
 
+    /** The next PATCH of the ephemeralcontainers subresource is refused as invalid, with one cause. */
+    public void invalidNextEphemeralPatch(String message, String field, String cause) {
+        failNextEphemeralPatch(FakeApiDispatcher.invalid(message, field, cause));
+    }
+
+    /** Requests since {@code mark} that write (SelfSubjectAccessReviews and the test kubelet's status updates aside). */
+    public List<String> writesSince(int mark) {
+        return requests().subList(mark, requests().size()).stream()
+                .filter(r -> !r.endsWith("/status"))
+                .filter(r -> r.startsWith("PATCH") || r.startsWith("PUT") || r.startsWith("DELETE")
+                        || (r.startsWith("POST") && !r.contains("selfsubjectaccessreviews")))
+                .toList();
+    }
+
     public List<String> patches() {
         return api.patches;
     }
