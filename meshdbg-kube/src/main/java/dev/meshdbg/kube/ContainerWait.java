@@ -137,18 +137,19 @@ public final class ContainerWait {
     }
 
     private record Spec(String image, List<String> command) {
+        Spec {
+            command = command == null ? List.of() : command;
+        }
     }
 
     /** The container as the pod asks for it: the status may not carry the image while it waits. */
     private static Spec spec(Pod p, String container) {
         var spec = p.getSpec();
-        return Stream.concat(
-                        Stream.of(spec.getContainers(), spec.getInitContainers()).filter(l -> l != null).flatMap(List::stream)
-                                .filter(c -> container.equals(c.getName())).map(c -> new Spec(c.getImage(), c.getCommand())),
-                        Stream.ofNullable(spec.getEphemeralContainers()).flatMap(List::stream)
-                                .filter(c -> container.equals(c.getName())).map(c -> new Spec(c.getImage(), c.getCommand())))
-                .findFirst().map(s -> new Spec(s.image(), s.command() == null ? List.of() : s.command()))
-                .orElse(new Spec("(unknown)", List.of()));
+        Stream<Spec> containers = Stream.of(spec.getContainers(), spec.getInitContainers()).filter(l -> l != null)
+                .flatMap(List::stream).filter(c -> container.equals(c.getName())).map(c -> new Spec(c.getImage(), c.getCommand()));
+        Stream<Spec> ephemeral = Stream.ofNullable(spec.getEphemeralContainers()).flatMap(List::stream)
+                .filter(c -> container.equals(c.getName())).map(c -> new Spec(c.getImage(), c.getCommand()));
+        return Stream.concat(containers, ephemeral).findFirst().orElse(new Spec("(unknown)", null));
     }
 
     private static String where(Pod p) {

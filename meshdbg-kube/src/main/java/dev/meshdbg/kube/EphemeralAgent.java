@@ -75,7 +75,7 @@ public final class EphemeralAgent implements AgentHandle {
         }
     }
 
-    static MeshdbgException refused(KubernetesClientException e, String where) {
+    private static MeshdbgException refused(KubernetesClientException e, String where) {
         Status status = e.getStatus();
         String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
         String line = KubeErrors.firstLine(message);
