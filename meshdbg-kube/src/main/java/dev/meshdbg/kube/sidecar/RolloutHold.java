@@ -23,7 +23,7 @@ public record RolloutHold(List<String> pods, boolean all, String message) {
         String what = workload.ref().toString();
         String ns = workload.namespace();
         if (w instanceof Deployment d && Boolean.TRUE.equals(d.getSpec().getPaused())) {
-            List<String> pods = workload.podNames();
+            List<String> pods = workload.podNames(w);
             return new RolloutHold(pods, true, what + " is paused: no pod is replaced, " + which(pods)
                     + " keep the old sidecar until `kubectl rollout resume " + what + " -n " + ns + "`");
         }
@@ -32,7 +32,7 @@ public record RolloutHold(List<String> pods, boolean all, String message) {
                 : w instanceof DaemonSet ds && ds.getSpec().getUpdateStrategy() != null
                 ? ds.getSpec().getUpdateStrategy().getType() : null;
         if ("OnDelete".equals(strategy)) {
-            List<String> pods = workload.podNames();
+            List<String> pods = workload.podNames(w);
             return new RolloutHold(pods, true, what + " has updateStrategy OnDelete: no pod is replaced, " + which(pods)
                     + " keep the old sidecar until deleted" + deleteThem(pods, ns));
         }

@@ -37,9 +37,8 @@ final class Workload {
     }
 
     /** The names of the workload's pods (by its selector's labels); empty when they cannot be listed. */
-    List<String> podNames() {
+    List<String> podNames(HasMetadata w) {
         try {
-            HasMetadata w = resource().get();
             LabelSelector selector = w instanceof Deployment d ? d.getSpec().getSelector()
                     : w instanceof StatefulSet s ? s.getSpec().getSelector() : ((DaemonSet) w).getSpec().getSelector();
             if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
