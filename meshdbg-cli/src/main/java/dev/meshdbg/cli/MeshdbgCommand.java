@@ -29,6 +29,7 @@ public final class MeshdbgCommand implements Runnable {
         c.put("attach", dev.meshdbg.cli.kube.KubeAttachCommand::new);
         c.put("sidecar", dev.meshdbg.cli.kube.SidecarCommand::new);
         c.put("cleanup", dev.meshdbg.cli.kube.CleanupCommand::new);
+        c.put("rbac", dev.meshdbg.cli.kube.RbacCommand::new);
         c.put("symbols", dev.meshdbg.cli.symbols.SymbolsCommand::new);
         c.put("image", dev.meshdbg.cli.image.ImageCommand::new);
         c.put("doctor", dev.meshdbg.cli.image.DoctorCommand::new);

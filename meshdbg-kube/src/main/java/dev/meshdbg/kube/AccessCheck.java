@@ -23,7 +23,7 @@ public final class AccessCheck {
         SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
                 .withNewSpec()
                 .withResourceAttributes(new ResourceAttributesBuilder()
-                        .withVerb(p.verb()).withResource(p.resource()).withSubresource(p.subresource())
+                        .withVerb(p.verb()).withGroup(p.group()).withResource(p.resource()).withSubresource(p.subresource())
                         .withNamespace(p.namespace()).build())
                 .endSpec().build();
         SelfSubjectAccessReview answer = KubeErrors.call("ask whether you may " + p.describe(),

@@ -18,8 +18,9 @@ public final class ContainerWait {
     /** Waiting reasons that will not clear up by waiting longer. */
     private static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "ErrImageNeverPull");
-    private static final Set<String> CREATE_FAILURES = Set.of("CreateContainerError", "CreateContainerConfigError",
-            "RunContainerError", "StartError");
+    /** The runtime could not start the process: waiting reasons, and for containers never restarted, termination reasons. */
+    private static final Set<String> START_FAILURES = Set.of("CreateContainerError", "RunContainerError", "StartError",
+            "ContainerCannotRun");
     private static final long POLL_MILLIS = 250;
 
     private final KubernetesClient client;
@@ -44,6 +45,9 @@ public final class ContainerWait {
                     return;
                 }
                 ContainerStateTerminated t = status.getState().getTerminated();
+                if (t != null && START_FAILURES.contains(t.getReason())) {
+                    throw cannotStart(p, container, t.getReason(), t.getMessage());
+                }
                 if (t != null) {
                     agentError(namespace, pod, container);
                     throw MeshdbgException.failure("the agent container " + container + " exited with code "
@@ -52,7 +56,7 @@ public final class ContainerWait {
                 }
                 ContainerStateWaiting w = status.getState().getWaiting();
                 if (w != null) {
-                    failOnWaiting(w, status.getImage(), container);
+                    failOnWaiting(p, container, w);
                     lastState = "waiting" + describe(w.getReason(), w.getMessage());
                 }
             } else {
@@ -106,17 +110,50 @@ public final class ContainerWait {
         }
     }
 
-    private static void failOnWaiting(ContainerStateWaiting w, String image, String container) {
+    /** Waiting reasons that will not clear up by waiting longer end the wait at once, naming image, node and pod. */
+    private static void failOnWaiting(Pod p, String container, ContainerStateWaiting w) {
         String reason = w.getReason() == null ? "" : w.getReason();
         if (PULL_FAILURES.contains(reason)) {
-            throw MeshdbgException.failure("cannot pull image " + image + " for the agent container" + describe(reason, w.getMessage())
-                    + ": check the image name, that it holds the meshdbg agent, and that the node can reach its registry"
-                    + " (pass another with --image)", null);
+            throw MeshdbgException.failure("cannot pull the agent image " + spec(p, container).image() + " on node "
+                    + p.getSpec().getNodeName() + " (pod " + where(p) + ")" + describe(reason, w.getMessage())
+                    + ": check the name and that the node can reach its registry, or pass another with --image", null);
         }
-        if (CREATE_FAILURES.contains(reason)) {
-            throw MeshdbgException.failure("the agent container " + container + " could not be created"
-                    + describe(reason, w.getMessage()) + ": does the image hold the agent at the --agent-command path?", null);
+        if (START_FAILURES.contains(reason)) {
+            throw cannotStart(p, container, reason, w.getMessage());
         }
+        if ("CreateContainerConfigError".equals(reason)) {
+            throw MeshdbgException.failure("the agent container " + container + " in pod " + where(p)
+                    + " could not be configured" + describe(reason, w.getMessage()), null);
+        }
+    }
+
+    /** The runtime's own message says what is wrong; most often the image lacks the agent. */
+    private static MeshdbgException cannotStart(Pod p, String container, String reason, String message) {
+        Spec spec = spec(p, container);
+        return MeshdbgException.failure("the agent container " + container + " in pod " + where(p) + " on node "
+                + p.getSpec().getNodeName() + " could not start" + describe(reason, message) + ": does image "
+                + spec.image() + " hold " + (spec.command().isEmpty() ? "the agent" : spec.command().get(0))
+                + " (--agent-command)?", null);
+    }
+
+    private record Spec(String image, List<String> command) {
+        Spec {
+            command = command == null ? List.of() : command;
+        }
+    }
+
+    /** The container as the pod asks for it: the status may not carry the image while it waits. */
+    private static Spec spec(Pod p, String container) {
+        var spec = p.getSpec();
+        Stream<Spec> containers = Stream.of(spec.getContainers(), spec.getInitContainers()).filter(l -> l != null)
+                .flatMap(List::stream).filter(c -> container.equals(c.getName())).map(c -> new Spec(c.getImage(), c.getCommand()));
+        Stream<Spec> ephemeral = Stream.ofNullable(spec.getEphemeralContainers()).flatMap(List::stream)
+                .filter(c -> container.equals(c.getName())).map(c -> new Spec(c.getImage(), c.getCommand()));
+        return Stream.concat(containers, ephemeral).findFirst().orElse(new Spec("(unknown)", null));
+    }
+
+    private static String where(Pod p) {
+        return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
     }
 
     private static ContainerStatus status(Pod p, String container) {

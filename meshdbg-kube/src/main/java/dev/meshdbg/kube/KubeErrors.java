@@ -1,8 +1,10 @@
 package dev.meshdbg.kube;
 
 import dev.meshdbg.errors.MeshdbgException;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Turns API errors into one line a person can act on. */
 public final class KubeErrors {
@@ -40,6 +42,21 @@ public final class KubeErrors {
                     + firstLine(rootMessage(e)), e);
         }
         return MeshdbgException.failure("cannot " + action + ": " + reason + " (HTTP " + code + ")", e);
+    }
+
+    /**
+     * A validation refusal in one line: each cause's field and message ("spec.x: Invalid value: ..."),
+     * or {@code fallback} (the status message) when the server sent no causes.
+     */
+    public static String causes(Status status, String fallback) {
+        if (status == null || status.getDetails() == null || status.getDetails().getCauses() == null
+                || status.getDetails().getCauses().isEmpty()) {
+            return fallback;
+        }
+        return status.getDetails().getCauses().stream()
+                .map(c -> (c.getField() == null || c.getField().isEmpty() ? "" : c.getField() + ": ")
+                        + firstLine(c.getMessage()))
+                .collect(Collectors.joining("; "));
     }
 
     static String firstLine(String s) {

@@ -84,8 +84,10 @@ public final class KubeSession implements AutoCloseable {
                 imageCheck.accept(image);
             }
 
-            new SessionAnnotations(client).add(target.namespace(), target.podName(), session);
-            guarded(() -> new SessionAnnotations(client).remove(target.namespace(), target.podName(), session.id()));
+            if (preflight.annotate()) {
+                new SessionAnnotations(client).add(target.namespace(), target.podName(), session);
+                guarded(() -> new SessionAnnotations(client).remove(target.namespace(), target.podName(), session.id()));
+            }
             AgentHandle agent = startAgent(target, image, preflight.createAgentNamespace());
             listener.step("waiting for the agent to attach to " + target.sidecar().name());
             AgentReady ready = agent.awaitReady(options.startTimeout());

@@ -12,6 +12,11 @@ public final class Labels {
     public static final String SESSION_ANNOTATION = "meshdbg.dev/session";
     /** Every container and pod meshdbg creates is named with this prefix. */
     public static final String NAME_PREFIX = "meshdbg-";
+    /**
+     * Istio's opt-out, set both as label (the injector webhook's objectSelector sees only labels) and
+     * as annotation (older injectors read that).
+     */
+    public static final String ISTIO_INJECT = "sidecar.istio.io/inject";
     public static final String POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
 
     private Labels() {

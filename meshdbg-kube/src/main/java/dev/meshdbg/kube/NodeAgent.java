@@ -52,6 +52,9 @@ public final class NodeAgent implements AgentHandle {
                 .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
                 .addToLabels(Labels.SESSION, session.id())
                 .addToLabels(Labels.TARGET_NAMESPACE, target.namespace())
+                // An injecting namespace would otherwise give the agent pod an istio-proxy of its own.
+                .addToLabels(Labels.ISTIO_INJECT, "false")
+                .addToAnnotations(Labels.ISTIO_INJECT, "false")
                 .addToAnnotations(Labels.TARGET_POD, target.podName())
                 .endMetadata()
                 .withNewSpec()

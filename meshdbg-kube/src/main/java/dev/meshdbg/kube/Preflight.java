@@ -11,8 +11,11 @@ import java.util.stream.Collectors;
 
 /** Checks everything a session needs before it changes anything; refusals name what to do instead. */
 public final class Preflight {
-    /** What preflight found that does not stop the session. */
-    public record Result(List<String> warnings, boolean createAgentNamespace) {
+    /**
+     * What preflight found that does not stop the session. {@code annotate}: whether the user may
+     * put the session annotation on the pod (a courtesy to other users; without it the session goes on).
+     */
+    public record Result(List<String> warnings, boolean createAgentNamespace, boolean annotate) {
     }
 
     private final KubernetesClient client;
@@ -26,11 +29,20 @@ public final class Preflight {
     public Result check(ResolvedTarget target, Mode mode, String agentNamespace) {
         List<String> warnings = new ArrayList<>();
         checkPod(target);
-        List<Permission> missing = new ArrayList<>(access.missing(Permission.forMode(mode, target.namespace(), agentNamespace)));
+        List<Permission> permissions = Permission.forMode(mode, target.namespace(), agentNamespace);
+        List<Permission> missing = access.missing(Permission.needed(permissions, Permission.Need.REQUIRED));
         if (!missing.isEmpty()) {
             throw MeshdbgException.badInput("not allowed to " + missing.stream().map(Permission::describe)
-                    .collect(Collectors.joining(", ")) + ": ask your cluster admin for it"
+                    .collect(Collectors.joining(", ")) + ": ask your cluster admin for it (`meshdbg rbac role -n "
+                    + target.namespace() + (mode == Mode.EPHEMERAL ? "" : " --mode node") + "` prints the Role)"
                     + (mode == Mode.EPHEMERAL ? "" : ", or try the default --mode ephemeral"));
+        }
+        Permission annotation = permissions.stream().filter(p -> p.need() == Permission.Need.COURTESY
+                && p.verb().equals("patch") && p.resource().equals("pods")).findFirst().orElseThrow();
+        boolean annotate = access.allowed(annotation);
+        if (!annotate) {
+            warnings.add("not allowed to " + annotation.describe() + ": the pod will not carry the "
+                    + Labels.SESSION_ANNOTATION + " annotation, so others will not see this session; going on");
         }
         boolean createNamespace = false;
         if (mode == Mode.EPHEMERAL) {
@@ -41,7 +53,7 @@ public final class Preflight {
                         + " (runs the agent in a privileged pod in its own namespace on the pod's node)");
             }
         } else {
-            createNamespace = checkAgentNamespace(agentNamespace);
+            createNamespace = checkAgentNamespace(permissions, agentNamespace);
             if (target.sidecar().containerId() == null) {
                 throw MeshdbgException.badInput("the sidecar of pod " + target.podName()
                         + " has no container id yet; node mode needs it to find Envoy");
@@ -51,7 +63,7 @@ public final class Preflight {
             warnings.add("sidecar image " + target.sidecar().image() + " does not look like a debug image: it may lack"
                     + " the agent and symbols; see `meshdbg sidecar set-image`, or pass --image");
         }
-        return new Result(List.copyOf(warnings), createNamespace);
+        return new Result(List.copyOf(warnings), createNamespace, annotate);
     }
 
     private static void checkPod(ResolvedTarget target) {
@@ -93,11 +105,11 @@ public final class Preflight {
     }
 
     /** True when the agent namespace must be created; refuses one whose Pod Security forbids privileged pods. */
-    private boolean checkAgentNamespace(String agentNamespace) {
+    private boolean checkAgentNamespace(List<Permission> permissions, String agentNamespace) {
         Namespace ns = KubeErrors.call("get namespace " + agentNamespace,
                 () -> client.namespaces().withName(agentNamespace).get());
         if (ns == null) {
-            Permission create = new Permission("create", "namespaces", null, null);
+            Permission create = Permission.needed(permissions, Permission.Need.MISSING_AGENT_NAMESPACE).get(0);
             if (!access.allowed(create)) {
                 throw MeshdbgException.badInput("namespace " + agentNamespace + " does not exist and you are not allowed to "
                         + create.describe() + ": ask your cluster admin to create it with "

@@ -136,8 +136,8 @@ class BadInputTest {
     }
 
     static Stream<Arguments> everyPermission() {
-        return Stream.of(Mode.values()).flatMap(mode -> Permission.forMode(mode, FakeCluster.NS,
-                AttachOptions.DEFAULT_AGENT_NAMESPACE).stream().map(p -> Arguments.of(mode, p)));
+        return Stream.of(Mode.values()).flatMap(mode -> Permission.needed(Permission.forMode(mode, FakeCluster.NS,
+                AttachOptions.DEFAULT_AGENT_NAMESPACE), Permission.Need.REQUIRED).stream().map(p -> Arguments.of(mode, p)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -146,8 +146,21 @@ class BadInputTest {
         String resource = p.resource() + (p.subresource() != null ? "/" + p.subresource() : "");
         cluster.deny((p.verb() + " " + resource + " " + (p.namespace() == null ? "" : p.namespace())).strip());
         MeshdbgException e = refused(target("web-1").withMode(mode));
-        assertThat(e.getMessage()).startsWith("not allowed to " + p.describe() + ":");
+        assertThat(e.getMessage()).startsWith("not allowed to " + p.describe() + ":")
+                .contains("`meshdbg rbac role -n shop" + (mode == Mode.NODE ? " --mode node`" : "`"));
         assertThat(e.exitCode()).isEqualTo(2);
+    }
+
+    /** Both port-forward verbs are asked: get up to Kubernetes 1.34, create from 1.35 on. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Mode.class)
+    void portForwardNeedsGetAndCreate(Mode mode) {
+        String ns = mode == Mode.EPHEMERAL ? FakeCluster.NS : AttachOptions.DEFAULT_AGENT_NAMESPACE;
+        assertThat(Permission.needed(Permission.forMode(mode, FakeCluster.NS, AttachOptions.DEFAULT_AGENT_NAMESPACE),
+                Permission.Need.REQUIRED)).filteredOn(p -> "portforward".equals(p.subresource()))
+                .extracting(Permission::verb, Permission::namespace)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("get", ns),
+                        org.assertj.core.groups.Tuple.tuple("create", ns));
     }
 
     @Test
@@ -159,8 +172,55 @@ class BadInputTest {
     }
 
     @Test
+    void podSecurityRestrictedToo() {
+        cluster.client.namespaces().withName(FakeCluster.NS).edit(n -> new NamespaceBuilder(n).editMetadata()
+                .addToLabels(Labels.POD_SECURITY_ENFORCE, "restricted").endMetadata().build());
+        MeshdbgException e = refused(target("web-1"));
+        assertThat(e).hasMessageStartingWith("namespace shop enforces Pod Security 'restricted'").hasMessageContaining("--mode node");
+        assertThat(e.exitCode()).isEqualTo(2);
+    }
+
+    /** Admission that only shows at the patch (a policy the label check cannot see) keeps its own words. */
+    @Test
+    void podSecurityAtThePatchKeepsItsMessage() {
+        String message = "pods \"web-1\" is forbidden: violates PodSecurity \"baseline:latest\": non-default capabilities"
+                + " (container \"meshdbg-abc\" must not include \"SYS_PTRACE\" in securityContext.capabilities.add)";
+        cluster.failNextEphemeralPatch(FakeApiDispatcher.status(403, message));
+        MeshdbgException e = refusedByTheServer(target("web-1"));
+        assertThat(e).hasMessage("Pod Security admission refused the agent container in shop/web-1: " + message
+                + "; use --mode node");
+        assertThat(e.exitCode()).isEqualTo(2);
+    }
+
+    /** Any other 422 is the server's validation, not a missing feature: its causes, in one line. */
+    @Test
+    void otherValidationErrorsAreTheServersCauses() {
+        cluster.failNextEphemeralPatch(FakeApiDispatcher.invalid("Pod \"web-1\" is invalid: spec.ephemeralContainers[0].name:"
+                        + " Duplicate value: \"meshdbg-abc\"", "spec.ephemeralContainers[0].name",
+                "Duplicate value: \"meshdbg-abc\""));
+        MeshdbgException e = refusedByTheServer(target("web-1"));
+        assertThat(e).hasMessage("the API server refused the agent container for pod shop/web-1:"
+                + " spec.ephemeralContainers[0].name: Duplicate value: \"meshdbg-abc\"");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.getMessage()).doesNotContain("--mode node");
+    }
+
+    /** Refused by the API server itself: what the session did before (the annotation) is undone, nothing stays. */
+    private MeshdbgException refusedByTheServer(AttachOptions options) {
+        MeshdbgException e = org.assertj.core.api.Assertions.catchThrowableOfType(MeshdbgException.class,
+                () -> new KubeSession(cluster.client, options, new SessionListener() {
+                }).run(ctx -> {
+                    throw new AssertionError("the session should have been refused");
+                }));
+        assertThat(cluster.annotatedPods()).isEmpty();
+        assertThat(cluster.meshdbgPods()).isEmpty();
+        assertThat(cluster.client.pods().withName(FakeCluster.POD).get().getSpec().getEphemeralContainers()).isEmpty();
+        return e;
+    }
+
+    @Test
     void ephemeralContainersUnsupported() {
-        for (int status : new int[] {404, 422}) {
+        for (int status : new int[] {404, 415, 422}) {
             cluster.ephemeralContainersAnswer(status);
             MeshdbgException e = org.assertj.core.api.Assertions.catchThrowableOfType(MeshdbgException.class,
                     () -> new KubeSession(cluster.client, target("web-1"), new SessionListener() {

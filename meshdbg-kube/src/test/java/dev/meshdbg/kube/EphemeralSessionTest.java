@@ -59,6 +59,49 @@ class EphemeralSessionTest {
         assertThat(ec.getImage()).isEqualTo("registry.test/proxyv2:1.24-debug");
     }
 
+    /** Another writer changed the pod between our read and our patch: read it again and patch again. */
+    @Test
+    void aLostPatchRaceIsRetried() throws Exception {
+        for (int i = 0; i < EphemeralAgent.CONFLICT_ATTEMPTS - 1; i++) {
+            cluster.failNextEphemeralPatch(FakeApiDispatcher.status(409, "Operation cannot be fulfilled on pods \"web-1\":"
+                    + " the object has been modified; please apply your changes to the latest version and try again"));
+        }
+        new KubeSession(cluster.client, AttachOptions.of(TargetRef.parse("web-1")), recorder())
+                .run(ctx -> SessionEndingTest.echo(ctx.endpoint(), "$g#67"));
+        assertThat(cluster.requests()).filteredOn(r -> r.startsWith("PATCH") && r.endsWith("/ephemeralcontainers"))
+                .hasSize(EphemeralAgent.CONFLICT_ATTEMPTS);
+        assertThat(cluster.client.pods().withName(FakeCluster.POD).get().getSpec().getEphemeralContainers()).hasSize(1);
+        assertThat(cluster.annotatedPods()).isEmpty();
+    }
+
+    @Test
+    void aRaceLostEveryTimeIsAFailure() {
+        for (int i = 0; i < EphemeralAgent.CONFLICT_ATTEMPTS; i++) {
+            cluster.failNextEphemeralPatch(FakeApiDispatcher.status(409, "the object has been modified"));
+        }
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.meshdbg.errors.MeshdbgException.class,
+                () -> new KubeSession(cluster.client, AttachOptions.of(TargetRef.parse("web-1")), recorder()).run(ctx -> {
+                }));
+        assertThat(e).hasMessage("pod shop/web-1 kept changing while the agent container was added ("
+                + EphemeralAgent.CONFLICT_ATTEMPTS + " conflicts); try again");
+        assertThat(e.exitCode()).isEqualTo(1);
+        assertThat(cluster.client.pods().withName(FakeCluster.POD).get().getSpec().getEphemeralContainers()).isEmpty();
+        assertThat(cluster.annotatedPods()).isEmpty();
+    }
+
+    /** The session annotation is a courtesy: without `patch pods` the session warns and runs unannotated. */
+    @Test
+    void withoutPatchPodsTheSessionWarnsAndRunsWithoutTheAnnotation() throws Exception {
+        cluster.deny("patch pods shop");
+        new KubeSession(cluster.client, AttachOptions.of(TargetRef.parse("web-1")), recorder()).run(ctx -> {
+            assertThat(cluster.annotatedPods()).isEmpty();
+            SessionEndingTest.echo(ctx.endpoint(), "$g#67");
+        });
+        assertThat(events).contains("warning: not allowed to patch pods in namespace shop: the pod will not carry the"
+                + " meshdbg.dev/session annotation, so others will not see this session; going on");
+        assertThat(cluster.requests()).noneMatch(r -> r.equals("PATCH /api/v1/namespaces/shop/pods/web-1"));
+    }
+
     private SessionListener recorder() {
         return new SessionListener() {
             @Override

@@ -15,6 +15,9 @@ public final class FakeAgent {
     final List<String> log = new CopyOnWriteArrayList<>();
     /** Set to mark the container terminated with this exit code. */
     public volatile Integer exitCode;
+    /** The termination's reason and message (default: Error, none). */
+    volatile String terminatedReason = "Error";
+    volatile String terminatedMessage;
 
     /** The session key every fake agent reports; a real Guard in a test takes it too. */
     public static final SessionKey KEY = SessionKey.ofHex("00112233445566778899aabbccddeeff0011223344556677");
@@ -32,6 +35,15 @@ public final class FakeAgent {
         FakeAgent a = new FakeAgent();
         a.log.add("{\"event\":\"error\",\"kind\":\"" + kind + "\",\"message\":\"" + message + "\"}");
         a.exitCode = 2;
+        return a;
+    }
+
+    /** The runtime could not start the process (a missing launcher): terminated at once, as containerd reports it. */
+    public static FakeAgent failingToStart(String reason, String message) {
+        FakeAgent a = new FakeAgent();
+        a.exitCode = 128;
+        a.terminatedReason = reason;
+        a.terminatedMessage = message;
         return a;
     }
 

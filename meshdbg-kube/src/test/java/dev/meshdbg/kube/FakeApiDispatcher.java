@@ -34,8 +34,12 @@ final class FakeApiDispatcher extends KubernetesMixedDispatcher {
     /** How every agent container in this cluster behaves. */
     volatile FakeAgent agent = new FakeAgent();
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Every PATCH: its content type, a space, its body. */
+    final List<String> patches = new CopyOnWriteArrayList<>();
     final PortForwardRelay relay = new PortForwardRelay();
     volatile int ephemeralStatus; // non-zero: the ephemeralcontainers subresource answers with this code
+    /** Answers for the next PATCHes of the ephemeralcontainers subresource, before it behaves again. */
+    final Queue<MockResponse> ephemeralFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     FakeApiDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
         super(responses);
@@ -45,6 +49,10 @@ final class FakeApiDispatcher extends KubernetesMixedDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         requests.add(request.getMethod() + " " + path);
+        if ("PATCH".equals(request.getMethod())) {
+            patches.add(request.getHeader("Content-Type") + " "
+                    + new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
         if (path.startsWith("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")) {
             return review(request);
         }
@@ -54,7 +62,14 @@ final class FakeApiDispatcher extends KubernetesMixedDispatcher {
             switch (m.group(3)) {
                 case "ephemeralcontainers":
                     if (ephemeralStatus != 0) {
-                        return status(ephemeralStatus, "the server could not find the requested resource");
+                        return status(ephemeralStatus, ephemeralStatus == 422
+                                ? "Pod \"" + m.group(2) + "\" is invalid: spec.ephemeralContainers: Forbidden:"
+                                + " ephemeral containers are disabled by feature-gate"
+                                : "the server could not find the requested resource");
+                    }
+                    MockResponse failure = ephemeralFailures.poll();
+                    if (failure != null) {
+                        return failure;
                     }
                     String podPath = "/api/v1/namespaces/" + m.group(1) + "/pods/" + m.group(2) + query;
                     return super.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), podPath,
@@ -136,6 +151,15 @@ final class FakeApiDispatcher extends KubernetesMixedDispatcher {
         String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + code
                 + ",\"message\":" + JSON.valueToTree(message) + "}";
         return new MockResponse().setResponseCode(code).setBody(body).setHeader("Content-Type", "application/json");
+    }
+
+    /** A Status with one cause, as the API server refuses an invalid object. */
+    static MockResponse invalid(String message, String field, String causeMessage) {
+        ObjectNode body = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                .put("message", message).put("reason", "Invalid").put("code", 422);
+        body.putObject("details").put("name", "web-1").put("kind", "pods").putArray("causes").addObject()
+                .put("reason", "FieldValueInvalid").put("message", causeMessage).put("field", field);
+        return new MockResponse().setResponseCode(422).setBody(body.toString()).setHeader("Content-Type", "application/json");
     }
 
     private static String param(String query, String name) {

@@ -105,6 +105,29 @@ public final class FakeCluster implements AutoCloseable {
         api.ephemeralStatus = httpStatus;
     }
 
+    /** The next PATCH of the ephemeralcontainers subresource gets this answer instead. */
+    public void failNextEphemeralPatch(io.fabric8.mockwebserver.http.MockResponse answer) {
+        api.ephemeralFailures.add(answer);
+    }
+
+    /** The next PATCH of the ephemeralcontainers subresource is refused as invalid, with one cause. */
+    public void invalidNextEphemeralPatch(String message, String field, String cause) {
+        failNextEphemeralPatch(FakeApiDispatcher.invalid(message, field, cause));
+    }
+
+    /** Requests since {@code mark} that write (SelfSubjectAccessReviews and the test kubelet's status updates aside). */
+    public List<String> writesSince(int mark) {
+        return requests().subList(mark, requests().size()).stream()
+                .filter(r -> !r.endsWith("/status"))
+                .filter(r -> r.startsWith("PATCH") || r.startsWith("PUT") || r.startsWith("DELETE")
+                        || (r.startsWith("POST") && !r.contains("selfsubjectaccessreviews")))
+                .toList();
+    }
+
+    public List<String> patches() {
+        return api.patches;
+    }
+
     public PortForwardRelay relay() {
         return api.relay;
     }

@@ -45,7 +45,7 @@ final class FakeKubelet implements AutoCloseable {
         var labels = pod.getMetadata().getLabels();
         boolean nodePod = labels != null && Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY));
         if (nodePod) {
-            ContainerStatus want = status(NodeAgent.CONTAINER);
+            ContainerStatus want = status(NodeAgent.CONTAINER, pod.getSpec().getContainers().get(0).getImage());
             List<ContainerStatus> have = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
             if (have == null || have.size() != 1 || !Objects.equals(have.get(0).getState(), want.getState())) {
                 pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
@@ -56,7 +56,7 @@ final class FakeKubelet implements AutoCloseable {
         }
         List<ContainerStatus> want = new ArrayList<>();
         for (EphemeralContainer c : pod.getSpec().getEphemeralContainers()) {
-            want.add(status(c.getName()));
+            want.add(status(c.getName(), c.getImage()));
         }
         List<ContainerStatus> have = pod.getStatus().getEphemeralContainerStatuses();
         if (!want.isEmpty() && !sameStates(have, want)) {
@@ -65,19 +65,20 @@ final class FakeKubelet implements AutoCloseable {
         }
     }
 
-    private ContainerStatus status(String name) {
+    private ContainerStatus status(String name, String image) {
         FakeAgent agent = api.agent;
         ContainerState state;
         if (agent.waitingReason != null) {
             state = new ContainerStateBuilder().withNewWaiting().withReason(agent.waitingReason)
                     .withMessage(agent.waitingMessage).endWaiting().build();
         } else if (agent.exitCode != null) {
-            state = new ContainerStateBuilder().withNewTerminated().withExitCode(agent.exitCode).withReason("Error")
+            state = new ContainerStateBuilder().withNewTerminated().withExitCode(agent.exitCode).withReason(agent.terminatedReason)
+                    .withMessage(agent.terminatedMessage)
                     .endTerminated().build();
         } else {
             state = new ContainerStateBuilder().withNewRunning().withStartedAt("2026-01-01T00:00:00Z").endRunning().build();
         }
-        return new ContainerStatusBuilder().withName(name).withImage("registry.test/proxyv2:debug").withState(state).build();
+        return new ContainerStatusBuilder().withName(name).withImage(image).withState(state).build();
     }
 
     private static boolean sameStates(List<ContainerStatus> have, List<ContainerStatus> want) {

@@ -32,7 +32,9 @@ class NodeAgentTest {
             assertThat(pod.getMetadata().getName()).matches("meshdbg-[a-z0-9]{6}");
             assertThat(pod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "meshdbg")
                     .containsEntry("meshdbg.dev/target-namespace", "shop")
-                    .containsKey("meshdbg.dev/session");
+                    .containsKey("meshdbg.dev/session")
+                    .containsEntry("sidecar.istio.io/inject", "false");
+            assertThat(pod.getMetadata().getAnnotations()).containsEntry("sidecar.istio.io/inject", "false");
             var spec = pod.getSpec();
             assertThat(spec.getNodeName()).isEqualTo("node-1");
             assertThat(spec.getHostPID()).isTrue();

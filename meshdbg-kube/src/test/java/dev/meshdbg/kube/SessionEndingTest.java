@@ -125,8 +125,41 @@ class SessionEndingTest {
         cluster.agent(FakeAgent.waiting("ImagePullBackOff", "Back-off pulling image \"registry.test/proxyv2:1.24-debug\""));
         assertThatThrownBy(() -> session(mode).run(ctx -> {
         })).isInstanceOf(MeshdbgException.class)
-                .hasMessageStartingWith("cannot pull image registry.test/proxyv2:debug for the agent container (ImagePullBackOff")
-                .hasMessageContaining("--image");
+                .hasMessageStartingWith("cannot pull the agent image registry.test/proxyv2:1.24-debug on node node-1 (pod "
+                        + (mode == Mode.EPHEMERAL ? "shop/web-1" : "meshdbg-system/meshdbg-"))
+                .hasMessageContaining("(ImagePullBackOff: Back-off pulling image")
+                .hasMessageContaining("--image")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertNothingLeft();
+    }
+
+    /** A launcher missing from the image: the runtime's message, at once, not the start timeout. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void agentCannotStart(Mode mode) {
+        String runtime = "failed to create containerd task: failed to create shim task: OCI runtime create failed:"
+                + " exec: \"/opt/meshdbg/bin/meshdbg-agent\": stat /opt/meshdbg/bin/meshdbg-agent: no such file or directory";
+        cluster.agent(FakeAgent.failingToStart("StartError", runtime));
+        assertThatThrownBy(() -> session(mode).run(ctx -> {
+        })).isInstanceOf(MeshdbgException.class)
+                .hasMessageStartingWith("the agent container " + (mode == Mode.EPHEMERAL ? "meshdbg-"
+                        : "agent in pod meshdbg-system/meshdbg-"))
+                .hasMessageContaining(" on node node-1 could not start (StartError: " + runtime + "): does image"
+                        + " registry.test/proxyv2:1.24-debug hold /opt/meshdbg/bin/meshdbg-agent (--agent-command)?");
+        assertNothingLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void containerCannotBeCreated(Mode mode) {
+        cluster.agent(FakeAgent.waiting("CreateContainerError", "failed to generate container spec: no command specified"));
+        assertThatThrownBy(() -> session(mode).run(ctx -> {
+        })).hasMessageContaining("could not start (CreateContainerError: failed to generate container spec:"
+                + " no command specified): does image registry.test/proxyv2:1.24-debug hold");
+        assertNothingLeft();
+        cluster.agent(FakeAgent.waiting("RunContainerError", "context deadline exceeded"));
+        assertThatThrownBy(() -> session(mode).run(ctx -> {
+        })).hasMessageContaining("could not start (RunContainerError: context deadline exceeded)");
         assertNothingLeft();
     }
 

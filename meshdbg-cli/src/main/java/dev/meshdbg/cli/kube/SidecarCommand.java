@@ -60,15 +60,13 @@ public final class SidecarCommand implements Runnable {
             try (KubernetesClient client = kube.connect()) {
                 SidecarImage sidecar = new SidecarImage(client, client.getNamespace());
                 SidecarImage.Change change = plan(sidecar, ref);
-                if (!dryRun) {
-                    sidecar.apply(ref, change, waitForRollout ? timeout : null);
-                }
-                report(change);
+                boolean waited = !dryRun && sidecar.apply(ref, change, waitForRollout ? timeout : null);
+                report(change, waited);
             }
             return 0;
         }
 
-        private void report(SidecarImage.Change change) {
+        private void report(SidecarImage.Change change, boolean waited) {
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -78,8 +76,18 @@ public final class SidecarCommand implements Runnable {
                 m.put("patch", change.patch());
                 m.put("before", change.before());
                 m.put("after", change.after());
+                m.put("rolledOut", waited);
+                if (change.hold() != null) {
+                    m.put("keepOldImage", change.hold().pods());
+                    m.put("notRolled", change.hold().message());
+                }
                 OutputOption.printJson(out, m);
                 return;
+            }
+            if (change.hold() != null) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("warning: " + change.hold().message());
+                err.flush();
             }
             if (!change.changes()) {
                 out.println(change.workload() + ": nothing to change");
@@ -87,7 +95,8 @@ public final class SidecarCommand implements Runnable {
                 out.println(change.patch());
             } else {
                 out.println(change.workload() + ": " + change.before() + " -> " + change.after()
-                        + (waitForRollout ? " (rolled out)" : "; new pods pick it up as they roll out"));
+                        + (waited ? " (rolled out)" : change.hold() != null && change.hold().all() ? "; no pod rolls out"
+                        : "; new pods pick it up as they roll out"));
             }
             out.flush();
         }

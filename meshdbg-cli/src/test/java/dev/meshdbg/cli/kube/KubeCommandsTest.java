@@ -11,6 +11,8 @@ import dev.meshdbg.kube.FakeCluster;
 import dev.meshdbg.kube.LocalEndpoint;
 import dev.meshdbg.kube.SessionHandler;
 import dev.meshdbg.kube.sidecar.SidecarImage;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -150,6 +152,96 @@ class KubeCommandsTest {
         CliRun pod = CliRun.of("sidecar", "reset", "pod/web-1", "--kubeconfig", kubeconfig);
         assertThat(pod.exitCode()).isEqualTo(2);
         assertThat(pod.err()).contains("is not a workload");
+    }
+
+    /** Refusals found in preflight: one line, exit 2, and not one write reached the API server. */
+    @Test
+    void preflightRefusalsChangeNothing() {
+        cluster.client.namespaces().withName(FakeCluster.NS).edit(n -> new NamespaceBuilder(n).editMetadata()
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build());
+        int mark = cluster.requests().size();
+        CliRun strict = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig);
+        assertThat(strict.exitCode()).isEqualTo(2);
+        assertThat(strict.err()).startsWith("meshdbg: namespace shop enforces Pod Security 'restricted'")
+                .contains("use --mode node").hasLineCount(1);
+        assertThat(cluster.writesSince(mark)).isEmpty();
+        // Permissions are checked first: a missing one is named even where Pod Security would refuse too.
+        mark = cluster.requests().size();
+        cluster.deny("get pods/portforward shop");
+        CliRun forbidden = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig);
+        assertThat(forbidden.exitCode()).isEqualTo(2);
+        assertThat(forbidden.err()).isEqualTo("meshdbg: not allowed to get pods/portforward in namespace shop: ask your"
+                + " cluster admin for it (`meshdbg rbac role -n shop` prints the Role)" + System.lineSeparator());
+        assertThat(cluster.writesSince(mark)).isEmpty();
+        assertThat(cluster.annotatedPods()).isEmpty();
+    }
+
+    /** The API server's own validation refusal: its cause in one line, exit 2, nothing left on the pod. */
+    @Test
+    void aValidationRefusalIsTheServersCause() {
+        cluster.invalidNextEphemeralPatch("Pod \"web-1\" is invalid: spec.ephemeralContainers[0].image: Required value",
+                "spec.ephemeralContainers[0].image", "Required value");
+        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("meshdbg: the API server refused the agent container for pod shop/web-1:"
+                + " spec.ephemeralContainers[0].image: Required value" + System.lineSeparator());
+        assertThat(cluster.annotatedPods()).isEmpty();
+        assertThat(cluster.client.pods().withName("web-1").get().getSpec().getEphemeralContainers()).isEmpty();
+    }
+
+    /** Without `patch pods` the annotation is skipped: one warning line, and the session runs. */
+    @Test
+    void withoutPatchPodsAttachWarnsAndGoesOn() {
+        cluster.deny("patch pods shop");
+        KubeAttachCommand.clientSteps = request -> (SessionHandler) ctx -> {
+            try (Socket s = new Socket(ctx.endpoint().host(), ctx.endpoint().port())) {
+                s.getOutputStream().write("$g#67".getBytes());
+                assertThat(new String(s.getInputStream().readNBytes(5))).isEqualTo("$g#67");
+            }
+        };
+        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEqualTo("warning: not allowed to patch pods in namespace shop: the pod will not carry the"
+                + " meshdbg.dev/session annotation, so others will not see this session; going on" + System.lineSeparator());
+        assertThat(cluster.requests()).noneMatch(r -> r.equals("PATCH /api/v1/namespaces/shop/pods/web-1"));
+    }
+
+    @Test
+    void setImageRefusesAnImageIstioWouldIgnore() {
+        int mark = cluster.requests().size();
+        CliRun run = CliRun.of("sidecar", "set-image", "deploy/web", "--image", "proxyv2:1.24-debug", "--kubeconfig", kubeconfig);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("meshdbg: --image proxyv2:1.24-debug has no registry: Istio ignores a"
+                + " sidecar.istio.io/proxyImage without a '/'; give a full reference such as REGISTRY/proxyv2:TAG"
+                + System.lineSeparator());
+        assertThat(cluster.writesSince(mark)).isEmpty();
+        assertThat(template()).doesNotContainKey(SidecarImage.PROXY_IMAGE);
+    }
+
+    /** A paused Deployment replaces no pod: --wait says so and returns instead of waiting out its timeout. */
+    @Test
+    void setImageOnAPausedDeploymentSaysWhichPodsKeepTheOldImage() {
+        cluster.client.apps().deployments().withName("web").edit(d -> new DeploymentBuilder(d).editSpec().withPaused(true)
+                .endSpec().build());
+        CliRun run = CliRun.of("sidecar", "set-image", "deploy/web", "--image", "reg/proxyv2:debug", "--wait",
+                "--timeout", "10m", "--kubeconfig", kubeconfig);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEqualTo("warning: deployment/web is paused: no pod is replaced, pods web-1 keep the old"
+                + " sidecar until `kubectl rollout resume deployment/web -n shop`" + System.lineSeparator());
+        assertThat(run.out()).contains("; no pod rolls out").doesNotContain("rolled out)");
+        assertThat(template()).containsEntry(SidecarImage.PROXY_IMAGE, "reg/proxyv2:debug");
+        CliRun json = CliRun.of("sidecar", "reset", "deploy/web", "--wait", "--kubeconfig", kubeconfig, "-o", "json");
+        assertThat(json(json.out()).path("keepOldImage").get(0).asText()).isEqualTo("web-1");
+        assertThat(json(json.out()).path("rolledOut").asBoolean()).isFalse();
+    }
+
+    @Test
+    void rbacRolePrintsWhatTheCodeChecks() {
+        CliRun run = CliRun.of("rbac", "role", "-n", "demo", "--mode", "node", "--agent-namespace", "dbg");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo(dev.meshdbg.kube.RbacRole.yaml(dev.meshdbg.kube.Mode.NODE, "demo", "dbg"))
+                .contains("kind: Role\nmetadata: {name: meshdbg-node-agent, namespace: dbg}");
+        assertThat(CliRun.of("rbac", "role").exitCode()).isEqualTo(2);
     }
 
     @Test

@@ -42,6 +42,12 @@ final class Rollout {
         if (w instanceof StatefulSet st) {
             var s = st.getStatus();
             int want = st.getSpec().getReplicas() == null ? 1 : st.getSpec().getReplicas();
+            int partition = RolloutHold.partition(st);
+            if (partition > 0) {
+                // As kubectl: a partitioned rollout is done when the pods from the partition up are updated.
+                return s != null && observed(s.getObservedGeneration(), generation)
+                        && n(s.getUpdatedReplicas()) >= want - partition && n(s.getReadyReplicas()) == want;
+            }
             return s != null && observed(s.getObservedGeneration(), generation)
                     && n(s.getUpdatedReplicas()) == want && n(s.getReadyReplicas()) == want
                     && (s.getUpdateRevision() == null || Objects.equals(s.getUpdateRevision(), s.getCurrentRevision()));

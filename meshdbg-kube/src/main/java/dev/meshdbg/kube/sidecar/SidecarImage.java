@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.kube.TargetRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,9 +29,15 @@ public final class SidecarImage {
 
     /**
      * A planned change. {@code patch} is the JSON merge patch, or null when there is nothing to do.
-     * {@code before}/{@code after} hold the three sidecar annotations (absent ones left out).
+     * {@code before}/{@code after} hold the three sidecar annotations (absent ones left out); {@code hold}
+     * names the pods the controller will not replace (null when it replaces all, or nothing changes).
      */
-    public record Change(String workload, String patch, Map<String, String> before, Map<String, String> after) {
+    public record Change(String workload, String patch, Map<String, String> before, Map<String, String> after,
+                         RolloutHold hold) {
+        public Change(String workload, String patch, Map<String, String> before, Map<String, String> after) {
+            this(workload, patch, before, after, null);
+        }
+
         public boolean changes() {
             return patch != null;
         }
@@ -49,8 +56,15 @@ public final class SidecarImage {
         if (image == null || image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
             throw MeshdbgException.badInput("--image must be an image reference such as registry/proxyv2:1.24-debug");
         }
+        if (!image.contains("/")) {
+            // Istio's injector takes a proxyImage without a '/' for a name under its own hub and tag: the
+            // annotation would be silently ignored and the old proxy injected again.
+            throw MeshdbgException.badInput("--image " + image + " has no registry: Istio ignores a " + PROXY_IMAGE
+                    + " without a '/'; give a full reference such as REGISTRY/proxyv2:TAG");
+        }
         Workload w = new Workload(client, namespace, ref);
-        Map<String, String> current = Workload.templateAnnotations(w.get());
+        HasMetadata workload = w.get();
+        Map<String, String> current = Workload.templateAnnotations(workload);
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put(PROXY_IMAGE, image);
         if (memory != null) {
@@ -78,13 +92,15 @@ public final class SidecarImage {
         ObjectNode annotations = JSON.createObjectNode();
         wanted.forEach(annotations::put);
         annotations.put(PREVIOUS, write(previous));
-        return new Change(w.describe(), templatePatch(annotations), sidecarKeys(current), after);
+        return new Change(w.describe(), templatePatch(annotations), sidecarKeys(current), after,
+                RolloutHold.of(workload, w));
     }
 
     /** Plans {@code reset}: back to the values before the first set-image; nothing to do if there was none. */
     public Change planReset(TargetRef ref) {
         Workload w = new Workload(client, namespace, ref);
-        Map<String, String> current = Workload.templateAnnotations(w.get());
+        HasMetadata workload = w.get();
+        Map<String, String> current = Workload.templateAnnotations(workload);
         if (!current.containsKey(PREVIOUS)) {
             return new Change(w.describe(), null, sidecarKeys(current), sidecarKeys(current));
         }
@@ -101,18 +117,24 @@ public final class SidecarImage {
             }
         });
         annotations.putNull(PREVIOUS);
-        return new Change(w.describe(), templatePatch(annotations), sidecarKeys(current), after);
+        return new Change(w.describe(), templatePatch(annotations), sidecarKeys(current), after,
+                RolloutHold.of(workload, w));
     }
 
-    /** Applies a planned change; with a timeout, waits for the rollout of the new pods. */
-    public void apply(TargetRef ref, Change change, Duration rolloutTimeout) {
+    /**
+     * Applies a planned change; with a timeout, waits for the rollout of the pods the controller
+     * replaces. Returns whether it waited: not when the change's hold keeps every pod (no rollout comes).
+     */
+    public boolean apply(TargetRef ref, Change change, Duration rolloutTimeout) {
         Workload w = new Workload(client, namespace, ref);
         if (change.changes()) {
             w.mergePatch(change.patch());
         }
-        if (rolloutTimeout != null) {
-            Rollout.await(w, rolloutTimeout);
+        if (rolloutTimeout == null || (change.hold() != null && change.hold().all())) {
+            return false;
         }
+        Rollout.await(w, rolloutTimeout);
+        return true;
     }
 
     private static Map<String, String> previous(Map<String, String> current) {

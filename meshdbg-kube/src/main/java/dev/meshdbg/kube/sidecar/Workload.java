@@ -4,6 +4,7 @@ import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.kube.KubeErrors;
 import dev.meshdbg.kube.TargetRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.List;
 import java.util.Map;
 
 /** A Deployment, StatefulSet or DaemonSet, seen through what the sidecar commands need: its pod template. */
@@ -24,6 +26,29 @@ final class Workload {
         this.client = client;
         this.namespace = namespace;
         this.ref = ref;
+    }
+
+    TargetRef ref() {
+        return ref;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    /** The names of the workload's pods (by its selector's labels); empty when they cannot be listed. */
+    List<String> podNames(HasMetadata w) {
+        try {
+            LabelSelector selector = w instanceof Deployment d ? d.getSpec().getSelector()
+                    : w instanceof StatefulSet s ? s.getSpec().getSelector() : ((DaemonSet) w).getSpec().getSelector();
+            if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
+                return List.of();
+            }
+            return client.pods().inNamespace(namespace).withLabels(selector.getMatchLabels()).list().getItems().stream()
+                    .map(p -> p.getMetadata().getName()).sorted().toList();
+        } catch (RuntimeException e) {
+            return List.of(); // only for naming the pods in a note: not worth failing over
+        }
     }
 
     String describe() {
