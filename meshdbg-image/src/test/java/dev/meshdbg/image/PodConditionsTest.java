@@ -116,7 +116,7 @@ class PodConditionsTest {
             agent.await("client-refused");
 
             String hit = client.breakAndRead(pod);
-            assertThat(hit).contains("envoy_like.cc:" + build.line("handler")).contains(client.variable);
+            assertThat(hit).contains("envoy_like.cc:" + build.line("handler")).contains(client.variableShown());
             pod.assertServesFor(Duration.ofSeconds(3));
 
             String paused = client.pauseWhileRunning();
@@ -200,6 +200,7 @@ class PodConditionsTest {
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
         final String ready;
         final List<SessionForwarder> forwards = new ArrayList<>();
+        Path mounted;
 
         private Agent(Process process) throws Exception {
             this.process = process;
@@ -218,17 +219,42 @@ class PodConditionsTest {
         }
 
         static Agent start(Pod pod, String debugger, boolean node) throws Exception {
-            List<String> run = containerd.ctr();
-            String id = "agent-" + Containerd.newContainerId().substring(0, 10);
-            run.addAll(List.of("run", "--rm", "--net-host"));
+            List<String> args = List.of("/opt/meshdbg/bin/meshdbg-agent", "--debugger", debugger, "--idle-timeout", "2m");
             if (node) {
-                run.addAll(List.of("--privileged", "--with-ns", "pid:/proc/1/ns/pid"));
-            } else {
-                run.addAll(List.of("--seccomp", "--cap-add", "CAP_SYS_PTRACE", "--with-ns", "pid:/proc/" + pod.init + "/ns/pid"));
+                Path root = Files.createDirectories(dir.resolve("node-root-" + System.nanoTime()));
+                containerd.ctr("images", "mount", "--rw", AGENT_IMAGE, root.toString());
+                try {
+                    Agent a = new Agent(new ProcessBuilder(nodeAgent(pod, root, args)).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+                    a.mounted = root;
+                    return a;
+                } catch (Exception | AssertionError e) {
+                    containerd.ctr("images", "unmount", "--rm", root.toString());
+                    throw e;
+                }
             }
-            run.addAll(List.of(AGENT_IMAGE, id, "/opt/meshdbg/bin/meshdbg-agent", "--name", "envoy-like",
-                    "--debugger", debugger, "--idle-timeout", "2m"));
+            List<String> run = containerd.ctr();
+            run.addAll(List.of("run", "--rm", "--net-host", "--seccomp", "--cap-add", "CAP_SYS_PTRACE",
+                    "--with-ns", "pid:/proc/" + pod.init + "/ns/pid", AGENT_IMAGE, "agent-" + Containerd.newContainerId().substring(0, 10)));
+            run.addAll(args);
+            run.addAll(List.of("--name", "envoy-like"));
             return new Agent(new ProcessBuilder(run).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        }
+
+        /**
+         * A node agent as the kubelet runs a privileged hostPID pod: the host's PID namespace, a
+         * mount namespace and root of its own (the image's), its own /proc of the host's PIDs; it
+         * finds Envoy by the sidecar's container id. (ctr cannot join the host's PID namespace by
+         * path; a pod spec simply leaves it out.)
+         */
+        private static List<String> nodeAgent(Pod pod, Path root, List<String> args) throws IOException {
+            for (String d : List.of("proc", "tmp", "dev")) {
+                Files.createDirectories(root.resolve(d));
+            }
+            List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--fork", "sh", "-c",
+                    "mount -t proc proc \"$0/proc\" && exec chroot \"$0\" \"$@\"", root.toString()));
+            command.addAll(args);
+            command.addAll(List.of("--container", pod.id));
+            return command;
         }
 
         String await(String event) throws Exception {
@@ -271,7 +297,16 @@ class PodConditionsTest {
         public void close() throws Exception {
             forwards.forEach(SessionForwarder::close);
             // The lease is gone: the agent leaves by itself (no Ctrl-C, no kill needed).
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the agent left once its session ended").isTrue();
+            boolean left = process.waitFor(30, TimeUnit.SECONDS);
+            if (!left) {
+                process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            if (mounted != null) {
+                containerd.ctr("images", "unmount", "--rm", mounted.toString());
+            }
+            assertThat(left).as("the agent left once its session ended").isTrue();
         }
     }
 
@@ -279,6 +314,11 @@ class PodConditionsTest {
     record Debugger(String kind, int port, String variable) {
         static Debugger of(String kind, int port) {
             return new Debugger(kind, port, kind.equals("gdb") ? "request.path" : "request_number");
+        }
+
+        /** What the debugger prints for the variable: gdb its value (the path poked), lldb its name too. */
+        String variableShown() {
+            return kind.equals("gdb") ? "\"/poke\"" : "request_number = ";
         }
 
         String breakAndRead(Pod pod) throws Exception {
