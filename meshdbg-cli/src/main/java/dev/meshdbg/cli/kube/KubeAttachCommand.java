@@ -161,7 +161,7 @@ public final class KubeAttachCommand implements Callable<Integer> {
                 // Release symbols by the sidecar's proxy SHA: resolve the pod once, and pin the session to it.
                 ResolvedTarget pod = new PodResolver(k8s, k8s.getNamespace()).resolve(ref, podSelector, container,
                         ref != null && ref.kind().workload() && !output.json() && System.console() != null ? this::choose : null);
-                symbols = symbolSource.resolveIfKnown(new PodShaLookup(k8s, pod),
+                symbols = symbolSource.resolveIfKnown(new PodShaLookup(k8s, pod, PodShaLookup.ISTIO_ADMIN_PORT),
                         new FetchProgress(spec.commandLine().getErr()), new ArrayList<>()).orElse(null);
                 ref = new TargetRef(TargetRef.Kind.POD, pod.podName());
             } else {
