@@ -211,7 +211,9 @@ public final class AttachCommand implements Callable<Integer> {
             OutputOption.printJsonLine(stdout, e);
             return;
         }
-        stdout.println("Symbols: " + symbolSource.describe(symbols));
+        if (symbolSource.fetched().isPresent()) { // --symbols FILE is named by the agent's check below
+            stdout.println("Symbols: " + symbolSource.describe(symbols));
+        }
         if (byDwp) {
             stdout.println("Debugger: " + SymbolSourceOptions.LLDB_FOR_DWP);
         }

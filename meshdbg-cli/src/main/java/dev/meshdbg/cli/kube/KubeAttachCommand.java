@@ -171,9 +171,9 @@ public final class KubeAttachCommand implements Callable<Integer> {
                     : client == ClientStep.Client.lldb ? Debugger.lldb
                     : Debugger.valueOf(SymbolSourceOptions.preferredDebugger(symbols).orElse("gdb"));
             if (symbols != null && !output.json()) {
-                spec.commandLine().getOut().println("Symbols: " + symbolSource.describe(symbols));
+                spec.commandLine().getOut().println("symbols: " + symbolSource.describe(symbols));
                 if (debugger == null && chosen == Debugger.lldb && SymbolSourceOptions.preferredDebugger(symbols).isPresent()) {
-                    spec.commandLine().getOut().println("Debugger: " + SymbolSourceOptions.LLDB_FOR_DWP);
+                    spec.commandLine().getOut().println("debugger: " + SymbolSourceOptions.LLDB_FOR_DWP);
                 }
             }
             var handler = clientSteps.handler(new ClientStep.Request(client, symbols, sourceRoot, out, chosen.name(),

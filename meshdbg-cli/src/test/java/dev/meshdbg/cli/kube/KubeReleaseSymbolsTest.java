@@ -92,8 +92,8 @@ class KubeReleaseSymbolsTest {
         });
         assertThat(fetched.resolveSibling("envoy.dwp")).exists();
         assertThat(run.err()).contains("Fetching " + bucket.base() + "/envoy-symbol-" + SHA + ".tar.gz");
-        assertThat(run.out()).contains("Symbols: " + fetched + " (istio/proxy " + SHA + " from ISTIO_META_ISTIO_PROXY_SHA of shop/web-sha")
-                .contains("Debugger: lldb, which reads the split-DWARF package");
+        assertThat(run.out()).contains("symbols: " + fetched + " (istio/proxy " + SHA + " from ISTIO_META_ISTIO_PROXY_SHA of shop/web-sha")
+                .contains("debugger: lldb, which reads the split-DWARF package");
         String codeHash;
         try (ElfFile elf = ElfFile.open(fetched)) {
             codeHash = HexFormat.of().formatHex(elf.loadableCodeHash());
