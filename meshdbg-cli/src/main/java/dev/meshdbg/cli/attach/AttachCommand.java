@@ -190,7 +190,7 @@ public final class AttachCommand implements Callable<Integer> {
         ProcScanner scanner = ProcScanner.system();
         Target target = TargetQuery.of(pid, name, pod, container).resolve(scanner, HostnameReader.system(scanner));
         return symbolSource.resolveIfKnown(new LocalShaLookup(scanner.procRoot(), target.hostPid()),
-                new FetchProgress(spec.commandLine().getErr()), new ArrayList<>()).orElse(null);
+                new FetchProgress(spec.commandLine().getErr())).orElse(null);
     }
 
     /** Which symbols, where they came from, and why this debugger: before the agent's first event. */

@@ -162,7 +162,7 @@ public final class KubeAttachCommand implements Callable<Integer> {
                 ResolvedTarget pod = new PodResolver(k8s, k8s.getNamespace()).resolve(ref, podSelector, container,
                         ref != null && ref.kind().workload() && !output.json() && System.console() != null ? this::choose : null);
                 symbols = symbolSource.resolveIfKnown(new PodShaLookup(k8s, pod, PodShaLookup.ISTIO_ADMIN_PORT),
-                        new FetchProgress(spec.commandLine().getErr()), new ArrayList<>()).orElse(null);
+                        new FetchProgress(spec.commandLine().getErr())).orElse(null);
                 ref = new TargetRef(TargetRef.Kind.POD, pod.podName());
             } else {
                 symbolSource.resolve(ShaLookup.none(), FetchListener.NONE); // checks the file

@@ -2,7 +2,7 @@ package dev.meshdbg.cli.symbols;
 
 import dev.meshdbg.cli.FetchProgress;
 import dev.meshdbg.cli.OutputOption;
-import dev.meshdbg.cli.SymbolSourceOptions;
+import dev.meshdbg.cli.SymbolFetchOptions;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.fetch.FetchedSymbols;
 import dev.meshdbg.symbols.fetch.LocalShaLookup;
@@ -24,7 +24,7 @@ final class FetchCommand implements Runnable {
     Long pid;
 
     @Mixin
-    SymbolSourceOptions source;
+    SymbolFetchOptions source;
 
     @Mixin
     OutputOption output;
@@ -34,15 +34,11 @@ final class FetchCommand implements Runnable {
 
     @Override
     public void run() {
-        if (source.symbols != null) {
-            throw MeshdbgException.badInput("symbols fetch gets symbols by proxy SHA; --symbols names a file you already have");
-        }
         if (pid != null && pid <= 0) {
             throw MeshdbgException.badInput("--pid must be a positive number, not " + pid);
         }
         ShaLookup lookup = pid != null ? new LocalShaLookup(Path.of("/proc"), pid) : ShaLookup.none();
-        source.resolve(lookup, new FetchProgress(spec.commandLine().getErr()));
-        FetchedSymbols f = source.fetched().orElseThrow();
+        FetchedSymbols f = source.fetch(lookup, new FetchProgress(spec.commandLine().getErr()));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             Map<String, Object> m = InspectJson.ordered("schemaVersion", InspectJson.SCHEMA_VERSION,
