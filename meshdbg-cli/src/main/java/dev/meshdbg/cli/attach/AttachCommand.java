@@ -2,8 +2,8 @@ package dev.meshdbg.cli.attach;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.meshdbg.agent.AgentOptions;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.meshdbg.agent.AgentOptions;
 import dev.meshdbg.agent.proc.Debugger;
 import dev.meshdbg.agent.proc.HostnameReader;
 import dev.meshdbg.agent.proc.ProcScanner;
@@ -101,6 +101,7 @@ public final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientKind clientKind = ClientKind.parse(client);
+        AgentOptions.parse(agentArgs("gdb")); // the agent's options are refused before a fetch
         symbols = resolveSymbols();
         Debugger debuggerKind = Debugger.parse(debugger != null ? debugger : clientKind == ClientKind.LLDB ? "lldb"
                 : clientKind == ClientKind.GDB ? "gdb" : SymbolSourceOptions.preferredDebugger(symbols).orElse("gdb"));
