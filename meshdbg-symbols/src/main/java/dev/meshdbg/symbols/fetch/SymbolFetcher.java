@@ -3,9 +3,12 @@ package dev.meshdbg.symbols.fetch;
 import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -39,35 +42,53 @@ public final class SymbolFetcher {
         Path binary = dir.resolve(SymbolCache.BINARY);
         Path dwp = dir.resolve(SymbolCache.DWP);
         if (Files.isRegularFile(binary)) {
-            return new FetchedSymbols(found, binary, Files.isRegularFile(dwp) ? Optional.of(dwp) : Optional.empty(),
-                    source.locate(a.tarball()), true);
+            return cached(found, a, binary, dwp);
         }
         try {
             Files.createDirectories(dir);
-            Path tarPart = dir.resolve(a.tarball() + ".part");
-            if (!fetchChecked(a, a.tarball(), tarPart)) {
-                throw MeshdbgException.badInput("no Envoy symbols for istio/proxy " + found.sha() + " (from " + found.from()
-                        + "): " + source.locate(a.tarball()) + " does not exist; " + BY_HAND);
+            // Two meshdbg processes fetching one SHA take turns; the second finds the entry complete.
+            Path lockFile = dir.resolveSibling(dir.getFileName() + ".lock");
+            try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock held = lock.lock()) {
+                return Files.isRegularFile(binary) ? cached(found, a, binary, dwp) : download(found, a, dir, binary, dwp);
             }
-            Path binaryPart = dir.resolve(SymbolCache.BINARY + ".part");
-            TarGz.extract(tarPart, SymbolArtifacts.TAR_ENTRY, binaryPart);
-            binaryPart.toFile().setExecutable(true);
-            Files.delete(tarPart);
-
-            Path dwpPart = dir.resolve(a.dwp() + ".part");
-            boolean hasDwp = fetchChecked(a, a.dwp(), dwpPart);
-            if (hasDwp) {
-                Files.move(dwpPart, dwp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                listener.note(source.locate(a.dwp()) + " does not exist: only the skeleton units (functions, lines"
-                        + " of the binary) are there, no variables or inlined frames");
-            }
-            Files.move(binaryPart, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new FetchedSymbols(found, binary, hasDwp ? Optional.of(dwp) : Optional.empty(),
-                    source.locate(a.tarball()), false);
         } catch (IOException e) {
             throw MeshdbgException.failure("cannot write the symbols cache " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private FetchedSymbols cached(FoundSha found, SymbolArtifacts a, Path binary, Path dwp) {
+        return new FetchedSymbols(found, binary, Files.isRegularFile(dwp) ? Optional.of(dwp) : Optional.empty(),
+                source.locate(a.tarball()), true);
+    }
+
+    private FetchedSymbols download(FoundSha found, SymbolArtifacts a, Path dir, Path binary, Path dwp) throws IOException {
+        Path tarPart = dir.resolve(a.tarball() + ".part");
+        if (!fetchChecked(a, a.tarball(), tarPart)) {
+            try (var left = Files.list(dir)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(dir); // an unknown SHA leaves no trace in the cache
+                }
+            }
+            throw MeshdbgException.badInput("no Envoy symbols for istio/proxy " + found.sha() + " (from " + found.from()
+                    + "): " + source.locate(a.tarball()) + " does not exist; " + BY_HAND);
+        }
+        Path binaryPart = dir.resolve(SymbolCache.BINARY + ".part");
+        TarGz.extract(tarPart, SymbolArtifacts.TAR_ENTRY, binaryPart);
+        binaryPart.toFile().setExecutable(true);
+        Files.delete(tarPart);
+
+        Path dwpPart = dir.resolve(a.dwp() + ".part");
+        boolean hasDwp = fetchChecked(a, a.dwp(), dwpPart);
+        if (hasDwp) {
+            Files.move(dwpPart, dwp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            listener.note(source.locate(a.dwp()) + " does not exist: only the skeleton units (functions, lines"
+                    + " of the binary) are there, no variables or inlined frames");
+        }
+        Files.move(binaryPart, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new FetchedSymbols(found, binary, hasDwp ? Optional.of(dwp) : Optional.empty(),
+                source.locate(a.tarball()), false);
     }
 
     /** Downloads (resuming) and verifies one file; false when the source does not have it. */

@@ -144,7 +144,7 @@ class SymbolFetcherTest {
                     .hasMessage("no Envoy symbols for istio/proxy " + other + " (from ISTIO_META_ISTIO_PROXY_SHA of pid 7): "
                             + bucket.base() + "/envoy-symbol-" + other + ".tar.gz does not exist; " + SymbolFetcher.BY_HAND)
                     .satisfies(e -> assertThat(((MeshdbgException) e).exitCode()).isEqualTo(2));
-            assertThat(Files.exists(cacheDir.resolve(other).resolve("envoy"))).isFalse();
+            assertThat(cacheDir.resolve(other)).doesNotExist();
         }
     }
 
