@@ -35,6 +35,11 @@ public final class SymbolFetchOptions {
             description = "A directory holding envoy-symbol-SHA.tar.gz and .dwp (no network).")
     Path symbolsDir;
 
+    /** Whether any of these options was given. */
+    boolean given() {
+        return proxySha != null || symbolsUrl != null || symbolsDir != null;
+    }
+
     /** Fetches by the proxy SHA; refused with one line naming where it looked when there is none. */
     public FetchedSymbols fetch(ShaLookup lookup, FetchListener listener) {
         List<String> tried = new ArrayList<>();

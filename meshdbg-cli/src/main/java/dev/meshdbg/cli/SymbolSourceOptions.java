@@ -72,7 +72,11 @@ public final class SymbolSourceOptions {
                 ? Optional.of("lldb") : Optional.empty();
     }
 
-    private static Path checked(Path file) {
+    private Path checked(Path file) {
+        if (fetch.given()) {
+            throw MeshdbgException.badInput("--symbols names the file to use; --proxy-sha, --symbols-url and --symbols-dir"
+                    + " are for fetching one: give one or the other");
+        }
         if (!Files.isRegularFile(file)) {
             throw MeshdbgException.badInput("--symbols " + file + " is not a file");
         }
