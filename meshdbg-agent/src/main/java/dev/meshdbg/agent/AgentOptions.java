@@ -29,7 +29,7 @@ public record AgentOptions(TargetQuery query, Debugger debugger, int port, Optio
             "  --idle-timeout DURATION        exit after this long with no client (default 30m)",
             "  --allow-kill                   let the client kill the target (default: kill becomes detach)",
             "  --symbols-build-id HEX         refuse unless the running binary has this build-id",
-            "  --symbols-code-hash HEX        the same, by loadable-code hash, for symbols without a build-id",
+            "  --symbols-code-hash HEX        the same by loadable-code hash; decides when the build-ids differ",
             "  --ignore-build-id-mismatch     report a mismatch instead of refusing",
             "  --leave-with-parent            when the starting process dies, exit once no client is connected",
             "  --stay                         keep guarding when meshdbg's session lease ends (until --idle-timeout)",

@@ -24,14 +24,13 @@ public record AgentCommand(String executable, String debugger, Integer port, Dur
 
     /**
      * The agent refuses to attach unless the running Envoy matches these local symbols: by build-id,
-     * or for a binary without one by the hash of its loadable code.
+     * else by the hash of its loadable code (Istio's stock Envoy is another link of the same code).
      */
     public AgentCommand withSymbols(Path symbols, boolean ignoreMismatch) {
         try (ElfFile elf = ElfFile.open(symbols)) {
-            var buildId = elf.buildId();
-            String codeHash = buildId.isPresent() ? null : HexFormat.of().formatHex(elf.loadableCodeHash());
             return new AgentCommand(executable, debugger, port, maxPause, idleTimeout, processName,
-                    buildId.map(BuildId::hex).orElse(null), codeHash, ignoreMismatch);
+                    elf.buildId().map(BuildId::hex).orElse(null), HexFormat.of().formatHex(elf.loadableCodeHash()),
+                    ignoreMismatch);
         }
     }
 

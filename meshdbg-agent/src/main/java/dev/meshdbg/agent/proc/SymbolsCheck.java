@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Checks that the symbols a person debugs with belong to the running binary. The running binary
- * is read through {@code /proc/PID/exe}, which reaches it in any mount namespace. Build-ids are
- * compared when the symbols carry one; otherwise the hash of the loadable code sections.
+ * is read through {@code /proc/PID/exe}, which reaches it in any mount namespace. Equal build-ids
+ * settle it; otherwise the hash of the loadable code sections must match. Istio's stock Envoy is a
+ * separate stripped link of the release symbols' build: same code, another build-id (or none).
  */
 public final class SymbolsCheck {
     /** What the symbols file is, as the side that holds it computed: a build-id or a code hash. */
@@ -24,12 +25,10 @@ public final class SymbolsCheck {
             return buildId.isEmpty() && codeHash.isEmpty();
         }
 
-        /** Reads a local symbols file; the code hash only when it has no build-id. */
+        /** Reads a local symbols file: its build-id, if any, and always its code hash. */
         public static Expected of(Path symbols) {
             try (ElfFile elf = ElfFile.open(symbols)) {
-                Optional<BuildId> id = elf.buildId();
-                Optional<String> hash = id.isPresent() ? Optional.empty() : Optional.of(hex(elf.loadableCodeHash()));
-                return new Expected(id, hash, symbols.toString());
+                return new Expected(elf.buildId(), Optional.of(hex(elf.loadableCodeHash())), symbols.toString());
             }
         }
     }
@@ -56,9 +55,9 @@ public final class SymbolsCheck {
         try (ElfFile elf = ElfFile.open(exe)) {
             Optional<String> running = elf.buildId().map(BuildId::hex);
             Verdict v;
-            if (expected.buildId().isPresent()) {
-                String want = expected.buildId().get().hex();
-                v = new Verdict("build-id", running, Optional.of(want), running.map(want::equals).orElse(false), false);
+            Optional<String> wantId = expected.buildId().map(BuildId::hex);
+            if (wantId.isPresent() && (running.equals(wantId) || expected.codeHash().isEmpty())) {
+                v = new Verdict("build-id", running, wantId, running.equals(wantId), false);
             } else {
                 String have = hex(elf.loadableCodeHash());
                 String want = expected.codeHash().orElseThrow().toLowerCase(Locale.ROOT);
@@ -71,10 +70,15 @@ public final class SymbolsCheck {
                 return new Verdict(v.method(), v.running(), v.symbols(), false, true);
             }
             String from = expected.source().isEmpty() ? "the symbols have" : expected.source() + " has";
-            throw MeshdbgException.badInput("symbols do not match the running binary: " + from + " " + v.method() + " "
-                    + v.symbols().orElse("?") + ", pid " + hostPid + " runs " + v.method() + " "
-                    + v.running().orElse("(none)") + "; use the symbols of the same build, or --ignore-build-id-mismatch");
+            throw MeshdbgException.badInput("symbols do not match the running binary: " + from + " "
+                    + identity(wantId, expected.codeHash().orElse(null)) + ", pid " + hostPid + " runs "
+                    + identity(running, v.method().equals("code-hash") ? v.running().orElseThrow() : null)
+                    + "; use the symbols of the same build (--symbols FILE, --symbols-dir DIR), or --ignore-build-id-mismatch");
         }
+    }
+
+    private static String identity(Optional<String> buildId, String codeHash) {
+        return "build-id " + buildId.orElse("(none)") + (codeHash == null ? "" : " and code-hash " + codeHash);
     }
 
     static Path exe(Path proc, long hostPid) {

@@ -2,9 +2,19 @@ package dev.meshdbg.cli.attach;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.meshdbg.agent.AgentOptions;
 import dev.meshdbg.agent.proc.Debugger;
+import dev.meshdbg.agent.proc.HostnameReader;
+import dev.meshdbg.agent.proc.ProcScanner;
 import dev.meshdbg.agent.proc.SymbolsCheck;
+import dev.meshdbg.agent.proc.Target;
+import dev.meshdbg.agent.proc.TargetQuery;
+import dev.meshdbg.cli.FetchProgress;
+import dev.meshdbg.cli.SymbolSourceOptions;
+import dev.meshdbg.symbols.fetch.FetchListener;
+import dev.meshdbg.symbols.fetch.LocalShaLookup;
+import dev.meshdbg.symbols.fetch.ShaLookup;
 import dev.meshdbg.client.ClientKind;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
 import java.util.concurrent.CompletableFuture;
@@ -46,14 +56,17 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--container", paramLabel = "ID", description = "Container id, or a unique prefix of at least 12 characters.")
     String container;
 
-    @Option(names = "--symbols", paramLabel = "FILE", description = "Local debug binary; must match the running one's build-id.")
+    @Mixin
+    SymbolSourceOptions symbolSource;
+
+    /** --symbols, or the release symbols fetched by the running Envoy's proxy SHA; null without either. */
     Path symbols;
 
     @Option(names = "--source-root", paramLabel = "DIR", description = "Local source tree (the bazel workspace) for the source map.")
     Path sourceRoot;
 
     @Option(names = "--debugger", paramLabel = "gdb|lldb",
-            description = "gdb (gdbserver) or lldb (lldb-server). Default: lldb for --client lldb, else gdb.")
+            description = "gdb (gdbserver) or lldb (lldb-server). Default: lldb for --client lldb or symbols with a .dwp, else gdb.")
     String debugger;
 
     @Option(names = "--client", paramLabel = "lldb|gdb|vscode|none", defaultValue = "none",
@@ -75,7 +88,7 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--allow-kill", description = "Let the client kill the target (by default kill becomes detach).")
     boolean allowKill;
 
-    @Option(names = "--ignore-build-id-mismatch", description = "Go on when --symbols do not match the running binary.")
+    @Option(names = "--ignore-build-id-mismatch", description = "Go on when the symbols do not match the running binary (build-id and code).")
     boolean ignoreMismatch;
 
     @Option(names = "--server", paramLabel = "PATH", description = "Debug server path in the target's filesystem (default: searched).")
@@ -90,7 +103,10 @@ public final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientKind clientKind = ClientKind.parse(client);
-        Debugger debuggerKind = Debugger.parse(debugger != null ? debugger : clientKind == ClientKind.LLDB ? "lldb" : "gdb");
+        AgentOptions.parse(agentArgs("gdb")); // the agent's options are refused before a fetch
+        symbols = resolveSymbols();
+        Debugger debuggerKind = Debugger.parse(debugger != null ? debugger : clientKind == ClientKind.LLDB ? "lldb"
+                : clientKind == ClientKind.GDB ? "gdb" : SymbolSourceOptions.preferredDebugger(symbols).orElse("gdb"));
         if (clientKind.terminalDebugger() != null && clientKind.terminalDebugger().name() != debuggerKind.name()) {
             throw MeshdbgException.badInput("--client " + client + " cannot drive --debugger " + debuggerKind.cliName()
                     + ": lldb pairs with lldb-server and gdb with gdbserver");
@@ -103,6 +119,7 @@ public final class AttachCommand implements Callable<Integer> {
         SourceMap map = clientSide.sourceMap();
 
         PrintWriter stdout = spec.commandLine().getOut();
+        reportSymbols(stdout, debuggerKind);
         AttachReport report = new AttachReport(stdout, symbols == null ? "" : symbols.toString());
         AtomicReference<JsonNode> error = new AtomicReference<>();
         AtomicReference<String> exited = new AtomicReference<>();
@@ -173,6 +190,47 @@ public final class AttachCommand implements Callable<Integer> {
             throw MeshdbgException.failure("the agent exited with " + code + ": " + agent.stderr(), null);
         }
         return 0;
+    }
+
+    /**
+     * --symbols, else the release symbols of the target's proxy SHA. The target is resolved here
+     * (read-only, as the agent will) to read its environment and binary; no SHA means no symbols.
+     */
+    private Path resolveSymbols() {
+        if (symbolSource.symbols != null) {
+            return symbolSource.resolve(ShaLookup.none(), FetchListener.NONE);
+        }
+        ProcScanner scanner = ProcScanner.system();
+        Target target = TargetQuery.of(pid, name, pod, container).resolve(scanner, HostnameReader.system(scanner));
+        return symbolSource.resolveIfKnown(new LocalShaLookup(scanner.procRoot(), target.hostPid()),
+                new FetchProgress(spec.commandLine().getErr())).orElse(null);
+    }
+
+    /** Which symbols, where they came from, and why this debugger: before the agent's first event. */
+    private void reportSymbols(PrintWriter stdout, Debugger debuggerKind) {
+        if (symbols == null) {
+            return;
+        }
+        boolean byDwp = debugger == null && debuggerKind == Debugger.LLDB
+                && SymbolSourceOptions.preferredDebugger(symbols).isPresent();
+        if (output.json()) {
+            ObjectNode e = JsonNodeFactory.instance.objectNode().put("event", "symbols").put("path", symbols.toString());
+            symbolSource.fetched().ifPresent(f -> e.put("proxySha", f.sha().sha().hex()).put("shaFrom", f.sha().from())
+                    .put("source", f.source()).put("cached", f.cached()));
+            e.put("debugger", debuggerKind.cliName());
+            if (byDwp) {
+                e.put("debuggerReason", SymbolSourceOptions.LLDB_FOR_DWP);
+            }
+            OutputOption.printJsonLine(stdout, e);
+            return;
+        }
+        if (symbolSource.fetched().isPresent()) { // --symbols FILE is named by the agent's check below
+            stdout.println("Symbols: " + symbolSource.describe(symbols));
+        }
+        if (byDwp) {
+            stdout.println("Debugger: " + SymbolSourceOptions.LLDB_FOR_DWP);
+        }
+        stdout.flush();
     }
 
     private static void parkForever() {

@@ -8,6 +8,13 @@ import dev.meshdbg.image.ImagePlatform;
 import dev.meshdbg.kube.AgentCommand;
 import dev.meshdbg.kube.AttachOptions;
 import dev.meshdbg.kube.KubeSession;
+import dev.meshdbg.kube.PodResolver;
+import dev.meshdbg.kube.PodShaLookup;
+import dev.meshdbg.kube.ResolvedTarget;
+import dev.meshdbg.cli.FetchProgress;
+import dev.meshdbg.cli.SymbolSourceOptions;
+import dev.meshdbg.symbols.fetch.FetchListener;
+import dev.meshdbg.symbols.fetch.ShaLookup;
 import dev.meshdbg.kube.Mode;
 import dev.meshdbg.kube.TargetRef;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -79,8 +86,9 @@ public final class KubeAttachCommand implements Callable<Integer> {
             description = "Ephemeral mode: the process to attach to (default: ${DEFAULT-VALUE}).")
     String process;
 
-    @Option(names = "--debugger", paramLabel = "gdb|lldb", defaultValue = "gdb",
-            description = "Debug server in the pod: gdb (gdbserver) or lldb (lldb-server). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--debugger", paramLabel = "gdb|lldb",
+            description = "Debug server in the pod: gdb (gdbserver) or lldb (lldb-server). Default: lldb for --client lldb"
+                    + " or symbols with a .dwp, else gdb.")
     Debugger debugger;
 
     /** Pairing is fixed: gdb with gdbserver, lldb with lldb-server. */
@@ -110,11 +118,11 @@ public final class KubeAttachCommand implements Callable<Integer> {
             description = "none (print how to connect, then wait), gdb, lldb or vscode.")
     ClientStep.Client client;
 
-    @Option(names = "--symbols", paramLabel = "FILE", description = "Local Envoy with debug info, for the debugger.")
-    Path symbols;
+    @Mixin
+    SymbolSourceOptions symbolSource;
 
     @Option(names = "--ignore-build-id-mismatch",
-            description = "Attach even when the running Envoy's build-id differs from --symbols.")
+            description = "Attach even when the running Envoy differs from the symbols (build-id and code).")
     boolean ignoreBuildIdMismatch;
 
     @Option(names = "--source-root", paramLabel = "DIR", description = "Envoy source tree, for the source map.")
@@ -144,20 +152,41 @@ public final class KubeAttachCommand implements Callable<Integer> {
         if (target == null && podSelector == null) {
             throw MeshdbgException.badInput("name a TARGET (POD, deploy/NAME, ...) or give --pod-selector");
         }
-        if ((client == ClientStep.Client.gdb || client == ClientStep.Client.lldb) && !client.name().equals(debugger.name())) {
+        if (debugger != null && (client == ClientStep.Client.gdb || client == ClientStep.Client.lldb)
+                && !client.name().equals(debugger.name())) {
             throw MeshdbgException.badInput("--client " + client + " needs --debugger " + client
                     + ": lldb pairs with lldb-server and gdb with gdbserver");
         }
         TargetRef ref = target == null ? null : TargetRef.parse(target);
-        var handler = clientSteps.handler(new ClientStep.Request(client, symbols, sourceRoot, out, debugger.name(),
-                spec.commandLine().getOut(), output.json()));
-        AgentCommand agent = new AgentCommand(agentCommand, debugger.name(), agentPort, maxPause, idleTimeout, process);
-        if (symbols != null) {
-            agent = agent.withSymbols(symbols, ignoreBuildIdMismatch); // the agent checks them against the running Envoy
-        }
-        AttachOptions options = new AttachOptions(ref, podSelector, container, mode, image, agentNamespace, agent,
-                localPort, timeout, nodePodDeadline);
         try (KubernetesClient k8s = kube.connect()) {
+            Path symbols = symbolSource.symbols;
+            if (symbols == null) {
+                // Release symbols by the sidecar's proxy SHA: resolve the pod once, and pin the session to it.
+                ResolvedTarget pod = new PodResolver(k8s, k8s.getNamespace()).resolve(ref, podSelector, container,
+                        ref != null && ref.kind().workload() && !output.json() && System.console() != null ? this::choose : null);
+                symbols = symbolSource.resolveIfKnown(new PodShaLookup(k8s, pod, PodShaLookup.ISTIO_ADMIN_PORT),
+                        new FetchProgress(spec.commandLine().getErr())).orElse(null);
+                ref = new TargetRef(TargetRef.Kind.POD, pod.podName());
+            } else {
+                symbolSource.resolve(ShaLookup.none(), FetchListener.NONE); // checks the file
+            }
+            Debugger chosen = debugger != null ? debugger : client == ClientStep.Client.gdb ? Debugger.gdb
+                    : client == ClientStep.Client.lldb ? Debugger.lldb
+                    : Debugger.valueOf(SymbolSourceOptions.preferredDebugger(symbols).orElse("gdb"));
+            if (symbols != null && !output.json()) {
+                spec.commandLine().getOut().println("symbols: " + symbolSource.describe(symbols));
+                if (debugger == null && chosen == Debugger.lldb && SymbolSourceOptions.preferredDebugger(symbols).isPresent()) {
+                    spec.commandLine().getOut().println("debugger: " + SymbolSourceOptions.LLDB_FOR_DWP);
+                }
+            }
+            var handler = clientSteps.handler(new ClientStep.Request(client, symbols, sourceRoot, out, chosen.name(),
+                    spec.commandLine().getOut(), output.json()));
+            AgentCommand agent = new AgentCommand(agentCommand, chosen.name(), agentPort, maxPause, idleTimeout, process);
+            if (symbols != null) {
+                agent = agent.withSymbols(symbols, ignoreBuildIdMismatch); // the agent checks them against the running Envoy
+            }
+            AttachOptions options = new AttachOptions(ref, ref.kind() == TargetRef.Kind.POD ? null : podSelector, container,
+                    mode, image, agentNamespace, agent, localPort, timeout, nodePodDeadline);
             KubeSession session = new KubeSession(k8s, options,
                     new SessionPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), output.json()));
             if (ref != null && ref.kind().workload() && !output.json() && System.console() != null) {

@@ -119,7 +119,7 @@ class KubeCommandsTest {
         assertThat(duration.exitCode()).isEqualTo(2);
         assertThat(duration.err()).contains("'soon' is not a duration");
 
-        CliRun mixed = CliRun.of("attach", "web-1", "--client", "lldb", "--kubeconfig", kubeconfig);
+        CliRun mixed = CliRun.of("attach", "web-1", "--client", "lldb", "--debugger", "gdb", "--kubeconfig", kubeconfig);
         assertThat(mixed.exitCode()).isEqualTo(2);
         assertThat(mixed.err()).contains("lldb pairs with lldb-server");
 
