@@ -59,10 +59,6 @@ public final class Preflight {
                         + " has no container id yet; node mode needs it to find Envoy");
             }
         }
-        if (!target.sidecar().looksLikeDebugImage()) {
-            warnings.add("sidecar image " + target.sidecar().image() + " does not look like a debug image: it may lack"
-                    + " the agent and symbols; see `meshdbg sidecar set-image`, or pass --image");
-        }
         return new Result(List.copyOf(warnings), createNamespace, annotate);
     }
 

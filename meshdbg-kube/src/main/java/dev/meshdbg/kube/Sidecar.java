@@ -26,10 +26,4 @@ public record Sidecar(String name, String image, boolean nativeSidecar, String c
         return new Sidecar(spec.getName(), spec.getImage(), nativeSidecar, id, runtime, running,
                 spec.getReadinessProbe());
     }
-
-    /** Debug images are tagged or named so; anything else most likely lacks symbols and the agent. */
-    public boolean looksLikeDebugImage() {
-        String ref = image == null ? "" : image.toLowerCase(java.util.Locale.ROOT);
-        return ref.contains("debug") || ref.contains("meshdbg");
-    }
 }
