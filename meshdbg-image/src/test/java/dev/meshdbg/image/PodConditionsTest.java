@@ -253,7 +253,7 @@ class PodConditionsTest {
             List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--fork", "sh", "-c",
                     "mount -t proc proc \"$0/proc\" && exec chroot \"$0\" \"$@\"", root.toString()));
             command.addAll(args);
-            command.addAll(List.of("--container", pod.id));
+            command.addAll(List.of("--container", pod.id, "--name", "envoy-like"));
             return command;
         }
 
