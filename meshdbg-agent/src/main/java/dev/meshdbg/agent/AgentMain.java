@@ -31,6 +31,13 @@ public final class AgentMain {
     /** Where a debug image built by meshdbg puts the agent's launcher (jlinked runtime + agent jar). */
     public static final String IMAGE_LAUNCHER = dev.meshdbg.agent.proc.DebugServerLocator.IMAGE_DIR + "/meshdbg-agent";
 
+    /**
+     * The JVM bounds every launcher of the agent uses: it lives in Envoy's pod (and cgroup), so a
+     * bounded heap, metadata and code cache cannot push Envoy into an OOM kill.
+     */
+    public static final java.util.List<String> MEMORY_OPTIONS = java.util.List.of("-Xmx96m", "-XX:MaxMetaspaceSize=48m",
+            "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError");
+
     private AgentMain() {
     }
 

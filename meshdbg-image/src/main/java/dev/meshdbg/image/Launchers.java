@@ -23,11 +23,8 @@ final class Launchers {
     static final String JAVA = ROOT + "/java";
     static final String AGENT_JAR = ROOT + "/agent/meshdbg-agent.jar";
     static final String SHELL = BIN + "/sh";
-    /** The agent's launcher; the agent's own AgentMain.IMAGE_LAUNCHER names the same path. */
-    static final String AGENT = BIN + "/meshdbg-agent";
-    /** The agent's memory bounds: heap, metadata and code, no perf data file. */
-    static final String AGENT_MEMORY = "-Xmx96m -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=32m -Xss512k"
-            + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
+    static final String AGENT = dev.meshdbg.agent.AgentMain.IMAGE_LAUNCHER;
+    static final String AGENT_MEMORY = String.join(" ", dev.meshdbg.agent.AgentMain.MEMORY_OPTIONS);
 
     private final String loader;
     private final boolean bundledShell;
@@ -57,7 +54,6 @@ final class Launchers {
                 loader + " --library-path " + LIB + ":" + JAVA + "/lib:" + JAVA + "/lib/server " + JAVA + "/bin/java"
                         // No jspawnhelper: it would need the base's loader.
                         + " -Djdk.lang.Process.launchMechanism=VFORK -XX:+UseSerialGC"
-                        // It lives in Envoy's pod (and cgroup): a bounded heap cannot push Envoy into an OOM kill.
                         + " " + AGENT_MEMORY
                         + " -cp " + AGENT_JAR + " " + AgentJar.MAIN_CLASS + " \"$@\"");
     }

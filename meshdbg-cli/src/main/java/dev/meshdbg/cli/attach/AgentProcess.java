@@ -43,8 +43,9 @@ public final class AgentProcess {
             command.add("setsid");
         }
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", // no C1-only flag: the guard relays megabytes and needs C2
-                "-cp", System.getProperty("java.class.path"), MAIN));
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto")); // no C1-only flag: the guard relays megabytes and needs C2
+        command.addAll(dev.meshdbg.agent.AgentMain.MEMORY_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
         command.addAll(agentArgs);
         try {
             Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
