@@ -152,9 +152,15 @@ class PodConditionsTest {
         }
 
         static Pod start() throws Exception {
+            return start(List.of());
+        }
+
+        /** {@code env}: NAME=VALUE pairs for the container, as a pod spec or image gives them. */
+        static Pod start(List<String> env) throws Exception {
             String id = "proxy-" + Containerd.newContainerId().substring(0, 10);
             List<String> run = containerd.ctr();
             run.addAll(List.of("run", "--rm", "--net-host", "--read-only", "--seccomp"));
+            env.forEach(e -> run.addAll(List.of("--env", e)));
             // PID 1 keeps SETUID/SETGID/SETPCAP only to drop to uid 1337 and empty its bounding set.
             for (String cap : List.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW",
                     "SETFCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE")) {
@@ -219,7 +225,14 @@ class PodConditionsTest {
         }
 
         static Agent start(Pod pod, String debugger, boolean node) throws Exception {
-            List<String> args = List.of("/opt/meshdbg/bin/meshdbg-agent", "--debugger", debugger, "--idle-timeout", "2m");
+            return start(pod, debugger, node, List.of());
+        }
+
+        /** {@code more}: further agent arguments (the symbols' proof). */
+        static Agent start(Pod pod, String debugger, boolean node, List<String> more) throws Exception {
+            List<String> args = new ArrayList<>(List.of("/opt/meshdbg/bin/meshdbg-agent", "--debugger", debugger,
+                    "--idle-timeout", "2m"));
+            args.addAll(more);
             if (node) {
                 Path root = Files.createDirectories(dir.resolve("node-root-" + System.nanoTime()));
                 containerd.ctr("images", "mount", "--rw", AGENT_IMAGE, root.toString());
@@ -408,7 +421,7 @@ class PodConditionsTest {
             return out;
         }
 
-        private static Thread poke(Pod pod, Process debugger) {
+        static Thread poke(Pod pod, Process debugger) {
             Thread t = new Thread(() -> {
                 while (debugger.isAlive()) {
                     try {
