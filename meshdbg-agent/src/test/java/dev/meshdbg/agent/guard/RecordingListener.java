@@ -43,6 +43,11 @@ final class RecordingListener implements GuardListener {
     }
 
     @Override
+    public void sessionOver() {
+        add("session-over");
+    }
+
+    @Override
     public void idle(Duration idleFor) {
         add("idle " + idleFor.toMillis());
     }
