@@ -6,6 +6,7 @@ import dev.meshdbg.agent.AgentOptions;
 import dev.meshdbg.agent.proc.Debugger;
 import dev.meshdbg.agent.proc.SymbolsCheck;
 import dev.meshdbg.client.ClientKind;
+import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
 import java.util.concurrent.CompletableFuture;
 import dev.meshdbg.cli.OutputOption;
@@ -54,6 +55,9 @@ public final class AttachCommand implements Callable<Integer> {
             description = "gdb (gdbserver) or lldb (lldb-server). Default: lldb for --client lldb, else gdb.")
     String debugger;
 
+    @Option(names = "--non-stop", description = "gdb in non-stop mode: a breakpoint stops only the thread that hits it, the others serve on.")
+    boolean nonStop;
+
     @Option(names = "--client", paramLabel = "lldb|gdb|vscode|none", defaultValue = "none",
             description = "Start this client, or write configs and print how to connect (none, the default).")
     String client;
@@ -93,10 +97,13 @@ public final class AttachCommand implements Callable<Integer> {
             throw MeshdbgException.badInput("--client " + client + " cannot drive --debugger " + debuggerKind.cliName()
                     + ": lldb pairs with lldb-server and gdb with gdbserver");
         }
+        if (nonStop && debuggerKind.name().equals("LLDB")) {
+            throw MeshdbgException.badInput(SessionSpec.LLDB_CANNOT_NON_STOP);
+        }
         List<String> args = agentArgs(debuggerKind.cliName());
         AgentOptions.parse(args); // bad input is refused here, before anything starts
         ClientSide clientSide = new ClientSide(clientKind, dev.meshdbg.client.Debugger.valueOf(debuggerKind.name()),
-                symbols, sourceRoot, out);
+                symbols, sourceRoot, out, nonStop);
         clientSide.checkInstalled();
         SourceMap map = clientSide.sourceMap();
 

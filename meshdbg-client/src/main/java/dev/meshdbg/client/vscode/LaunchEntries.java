@@ -76,6 +76,9 @@ public final class LaunchEntries {
         e.put("miDebuggerServerAddress", spec.address());
         List<Map<String, Object>> setup = new ArrayList<>();
         setup.add(command("Pretty-print C++ values", "-enable-pretty-printing", true));
+        for (String c : GdbCommandFile.modeCommands(spec)) {
+            setup.add(command("Stop only the thread at a breakpoint; the others serve on", c, false));
+        }
         for (String c : GdbCommandFile.sysrootCommands(spec)) {
             setup.add(command("Read the target's libraries from its own root", c, false));
         }
