@@ -7,11 +7,12 @@
 #   gdb -batch -x <meshdbg's gdb command file> -ex 'tbreak envoy_like.cc:<handler>'
 #       -ex 'continue' (all-stop) or 'continue -a' (non-stop) -ex 'shell sleep HOLD+2' -ex detach
 #   and a load (bench/non-stop-load.py) that triggers the breakpoint, then for HOLD seconds sends
-#   requests on new connections from 4 loops, abandoning one after 1 s (held by a stopped worker).
+#   requests on new connections from 4 loops, abandoning one after TIMEOUT (held by a stopped
+#   worker). The same load without any debugger first, for scale.
 # Reports per mode: requests completed during the stop, abandoned ones, latency median/p99, and
 # which worker answered. After each mode the target must run and every worker must answer.
 #
-#   bench/non-stop.sh [--rounds N] [--hold SECONDS] [--workers W]
+#   bench/non-stop.sh [--rounds N] [--hold SECONDS] [--workers W] [--timeout SECONDS]
 # Needs g++, gdb, gdbserver, python3, jq and a built meshdbg (mvn -B -q -o -DskipTests package).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -21,12 +22,13 @@ bench=non-stop-bench
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-rounds=1 hold=10 workers=2
+rounds=1 hold=10 workers=2 timeout=0.2
 while (($#)); do
   case $1 in
     --rounds) rounds=${2:?}; shift 2 ;;
     --hold) hold=${2:?}; shift 2 ;;
     --workers) workers=${2:?}; shift 2 ;;
+    --timeout) timeout=${2:?}; shift 2 ;;
     -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "non-stop-bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -37,8 +39,9 @@ require_meshdbg
 work=$(mktemp -d)
 target_pid='' agent_pid='' gdb_pid=''
 cleanup() {
+  local status=$?
   stop "$gdb_pid"; stop "$agent_pid"; stop "$target_pid"
-  rm -rf "$work"
+  if ((status)); then echo "$bench: logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -89,11 +92,11 @@ run_mode() {
     -ex detach >"$work/gdb-$mode.log" 2>&1 &
   gdb_pid=$!
   python3 "$here/non-stop-load.py" --port "$target_port" --gdb-log "$work/gdb-$mode.log" --seconds "$hold" \
-    --mode "$mode" >>"$work/results.jsonl"
+    --timeout "$timeout" --mode "$mode" >>"$work/results.jsonl"
   wait "$gdb_pid" || { echo "$bench: gdb failed:" >&2; cat "$work/gdb-$mode.log" >&2; exit 1; }
   gdb_pid=''
   grep -q 'detached\]' "$work/gdb-$mode.log" || { echo "$bench: gdb did not detach:" >&2; cat "$work/gdb-$mode.log" >&2; exit 1; }
-  kill -INT "$agent_pid"
+  stop "$agent_pid" # SIGTERM (a background job ignores SIGINT): the agent detaches and exits
   wait "$agent_pid" || true
   agent_pid=''
   check_target "$mode"
@@ -101,14 +104,17 @@ run_mode() {
 }
 
 for round in $(seq "$rounds"); do
+  # No debugger: the load starts at once ("" is in any log).
+  python3 "$here/non-stop-load.py" --port "$target_port" --gdb-log /dev/null --hit '' --seconds "$hold" \
+    --timeout "$timeout" --mode no-debugger >>"$work/results.jsonl"
   run_mode all-stop
   run_mode non-stop
 done
 
-echo "envoy-like with $workers workers; one worker held at a breakpoint for ${hold} s; 4 client loops, new connection per request, 1 s timeout"
-printf '%-9s %-13s %10s %10s %10s %10s  %s\n' mode held completed abandoned median_ms p99_ms by_worker
-jq -r '[.mode, .held, .completed, .abandoned, (.medianMs // "-"), (.p99Ms // "-"), (.byWorker | tostring)] | @tsv' \
+echo "envoy-like with $workers workers; one worker held at a breakpoint for ${hold} s; 4 client loops, new connection per request, ${timeout} s timeout"
+printf '%-11s %-13s %10s %10s %10s %10s  %s\n' mode held completed abandoned median_ms p99_ms by_worker
+jq -r '[.mode, (.held // "-"), .completed, .abandoned, (.medianMs // "-"), (.p99Ms // "-"), (.byWorker | tostring)] | @tsv' \
   "$work/results.jsonl" | while IFS=$'\t' read -r m h c a med p99 by; do
-  printf '%-9s %-13s %10s %10s %10s %10s  %s\n' "$m" "$h" "$c" "$a" "$med" "$p99" "$by"
+  printf '%-11s %-13s %10s %10s %10s %10s  %s\n' "$m" "$h" "$c" "$a" "$med" "$p99" "$by"
 done
 echo "target alive, running and served by every worker after each mode"
