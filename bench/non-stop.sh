@@ -85,7 +85,7 @@ run_mode() {
   "$meshdbg" attach --local --pid "$target_pid" --symbols "$target" $flag --out "$work/out-$mode" \
     --client none -o json >"$work/attach-$mode.json" 2>"$work/attach-$mode.err" &
   agent_pid=$!
-  for _ in $(seq 600); do grep -q '"event":"ready"' "$work/attach-$mode.json" && break; sleep 0.05; done
+  for _ in $(seq 1200); do grep -q '"event":"ready"' "$work/attach-$mode.json" && break; sleep 0.1; done
   cfg=$(jq -r 'select(.event=="ready") | .configs.gdb' "$work/attach-$mode.json")
   [[ -f $cfg ]] || { echo "$bench: meshdbg attach was not ready:" >&2; cat "$work/attach-$mode."* >&2; exit 1; }
   gdb -batch -nx -x "$cfg" -ex "tbreak envoy_like.cc:$line" -ex "$cont" -ex "shell sleep $((hold + 2))" \
