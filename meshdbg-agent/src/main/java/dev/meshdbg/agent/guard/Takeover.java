@@ -193,21 +193,24 @@ final class Takeover {
         return reply.text();
     }
 
-    /** Waits for the reply to a command the client sent before it left; false if none came in time. */
-    private boolean awaitReply(long seconds) throws IOException {
+    /**
+     * Waits (at most the given time) for the reply to a command the client sent before it left,
+     * and records it: a breakpoint inserted then must come out too.
+     */
+    private void awaitReply(long seconds) throws IOException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         for (;;) {
             long left = deadline - System.nanoTime();
             Packet p = left <= 0 ? null : pollNanos(left);
             if (p == null) {
-                return false;
+                return;
             }
             if (p == Session.SERVER_GONE) {
                 throw new IOException("the debug server closed the connection while answering the debugger's last command");
             }
             if (p.isPacket() && !p.isConsoleOutput()) {
                 state.serverSent(p);
-                return true;
+                return;
             }
         }
     }
