@@ -69,7 +69,7 @@ public final class ClientConfigs {
             return spec;
         }
         return new SessionSpec(spec.debugger(), spec.host(), spec.port(), spec.symbols(), SourceMap.of(existing),
-                spec.execSearchPaths(), spec.sysroot(), spec.name());
+                spec.execSearchPaths(), spec.sysroot(), spec.name(), spec.nonStop());
     }
 
     private static String read(Path file) {

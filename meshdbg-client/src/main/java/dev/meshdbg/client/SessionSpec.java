@@ -19,9 +19,14 @@ import java.util.regex.Pattern;
  * @param execSearchPaths directories where lldb looks for the target's executable and libraries
  * @param sysroot        where the target's root filesystem can be read (local mode: /proc/HOSTPID/root), or null
  * @param name           the session name, used in file names and launch configuration names
+ * @param nonStop        gdb in non-stop mode: a breakpoint stops only the thread that hits it
  */
 public record SessionSpec(Debugger debugger, String host, int port, Path symbols, SourceMap sourceMap,
-                          List<Path> execSearchPaths, Path sysroot, String name) {
+                          List<Path> execSearchPaths, Path sysroot, String name, boolean nonStop) {
+    /** lldb stops every thread at a breakpoint; it has no non-stop mode (llvm reviews D125575, D128710). */
+    public static final String LLDB_CANNOT_NON_STOP =
+            "--non-stop needs gdb: lldb cannot debug in non-stop mode (it stops every thread); use --debugger gdb";
+
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -29,6 +34,9 @@ public record SessionSpec(Debugger debugger, String host, int port, Path symbols
     public SessionSpec {
         if (debugger == null) {
             throw MeshdbgException.badInput("a session needs a debugger (lldb or gdb)");
+        }
+        if (nonStop && debugger == Debugger.LLDB) {
+            throw MeshdbgException.badInput(LLDB_CANNOT_NON_STOP);
         }
         if (host == null || host.isBlank()) {
             host = "127.0.0.1";
@@ -45,6 +53,16 @@ public record SessionSpec(Debugger debugger, String host, int port, Path symbols
             throw MeshdbgException.badInput("session name '" + name + "' must be letters, digits, '.', '_' or '-'"
                     + " (it names files), at most 100 characters");
         }
+    }
+
+    /** An all-stop session. */
+    public SessionSpec(Debugger debugger, String host, int port, Path symbols, SourceMap sourceMap,
+                       List<Path> execSearchPaths, Path sysroot, String name) {
+        this(debugger, host, port, symbols, sourceMap, execSearchPaths, sysroot, name, false);
+    }
+
+    public SessionSpec withNonStop(boolean on) {
+        return new SessionSpec(debugger, host, port, symbols, sourceMap, execSearchPaths, sysroot, name, on);
     }
 
     /** A session on 127.0.0.1 with no exec search paths and no sysroot. */

@@ -110,6 +110,17 @@ class CommandFilesTest {
     }
 
     @Test
+    void nonStopGdbSetsTheModeBeforeItConnectsAndLldbCannot() {
+        List<String> commands = GdbCommandFile.render(spec(Debugger.GDB).withNonStop(true)).lines()
+                .filter(l -> !l.startsWith("#")).toList();
+        assertThat(commands).startsWith("set non-stop on").endsWith("target remote 127.0.0.1:40123");
+        assertThat(GdbCommandFile.render(spec(Debugger.GDB))).doesNotContain("non-stop");
+        assertThatThrownBy(() -> spec(Debugger.LLDB).withNonStop(true))
+                .isInstanceOf(MeshdbgException.class)
+                .hasMessage("--non-stop needs gdb: lldb cannot debug in non-stop mode (it stops every thread); use --debugger gdb");
+    }
+
+    @Test
     void gdbWithoutSymbolsOrSysrootJustConnects() {
         SessionSpec bare = SessionSpec.loopback(Debugger.GDB, 999, null, null, "bare");
         assertThat(GdbCommandFile.render(bare).lines().filter(l -> !l.startsWith("#")).toList())

@@ -25,13 +25,17 @@ import java.util.regex.Pattern;
  */
 public final class EnvoyLikeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern WORKERS = Pattern.compile("with (\\d+) workers");
+    private static final Pattern WORKER = Pattern.compile("(?i)\r\nX-Worker: (\\d+)\r\n");
 
     private final Process process;
     private final int port;
+    private final int workers;
 
-    private EnvoyLikeProcess(Process process, int port) {
+    private EnvoyLikeProcess(Process process, int port, int workers) {
         this.process = process;
         this.port = port;
+        this.workers = workers;
     }
 
     /** Starts {@code wrapper... BINARY --port 0} and waits until it listens. */
@@ -45,7 +49,8 @@ public final class EnvoyLikeProcess implements AutoCloseable {
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
                 drain(out);
-                return new EnvoyLikeProcess(p, Integer.parseInt(m.group(1)));
+                Matcher w = WORKERS.matcher(line);
+                return new EnvoyLikeProcess(p, Integer.parseInt(m.group(1)), w.find() ? Integer.parseInt(w.group(1)) : 1);
             }
             seen.append(line).append('\n');
         }
@@ -90,17 +95,73 @@ public final class EnvoyLikeProcess implements AutoCloseable {
         return leaf.pid();
     }
 
+    /** How many worker threads serve, each with its own listener on the port. */
+    public int workers() {
+        return workers;
+    }
+
     /** Sends one request and returns the body, or throws if no answer within the timeout. */
     public String get(String path, Duration timeout) throws IOException {
+        String response = exchange(path, timeout);
+        int body = response.indexOf("\r\n\r\n");
+        return body < 0 ? response : response.substring(body + 4);
+    }
+
+    /** Sends one request and returns the number of the worker that answered it (its connection's owner). */
+    public int worker(String path, Duration timeout) throws IOException {
+        String response = exchange(path, timeout);
+        Matcher m = WORKER.matcher(response);
+        if (!m.find()) {
+            throw new IOException("no X-Worker header in the answer: " + response);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * True when every worker answers within the timeout: requests on new connections, which the
+     * kernel spreads over the workers' listeners, until each worker has answered one. A request
+     * that a stopped worker holds is abandoned after a second.
+     */
+    public boolean everyWorkerServes(Duration timeout) {
+        java.util.Set<Integer> answered = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (answered.size() < workers && System.nanoTime() < deadline) {
+            try {
+                answered.add(worker("/healthz", Duration.ofSeconds(1)));
+            } catch (IOException e) {
+                // held by a stopped worker, or refused: try another connection
+            }
+        }
+        return answered.size() == workers;
+    }
+
+    /** The names of envoy-like's threads that a tracer holds stopped ({@code t} in /proc). */
+    public List<String> stoppedThreads() throws IOException {
+        List<String> stopped = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    if (stat.substring(close + 2, close + 3).equals("t")) {
+                        stopped.add(stat.substring(stat.indexOf('(') + 1, close));
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return stopped;
+    }
+
+    private String exchange(String path, Duration timeout) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) timeout.toMillis());
             s.setSoTimeout((int) timeout.toMillis());
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int body = response.indexOf("\r\n\r\n");
-            return body < 0 ? response : response.substring(body + 4);
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

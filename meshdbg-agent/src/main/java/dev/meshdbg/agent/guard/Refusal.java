@@ -19,12 +19,23 @@ final class Refusal {
     private static final int MAX_PACKETS = 64;
 
     private final String message;
+    private final boolean nonStop;
     private boolean gdb;
 
     /** {@code gdb}: the client is known to be gdb (from its {@code qSupported}). */
     Refusal(String message, boolean gdb) {
+        this(message, gdb, false);
+    }
+
+    /**
+     * {@code nonStop}: the client is in non-stop mode, where a resume is answered {@code OK} and
+     * console output is no reply: gdb shows an error reply instead ("Unexpected vCont reply in
+     * non-stop mode: E.text").
+     */
+    Refusal(String message, boolean gdb, boolean nonStop) {
         this.message = message;
         this.gdb = gdb;
+        this.nonStop = nonStop;
     }
 
     /** Turns away a client that has not spoken yet. */
@@ -76,6 +87,10 @@ final class Refusal {
         if (request.equals("qfThreadInfo") || request.equals("qsThreadInfo")) {
             client.send("l");
             return true;
+        }
+        if (TargetState.isResume(request) && nonStop) {
+            client.send(gdbError());
+            return false;
         }
         if (TargetState.isResume(request)) {
             // A debugger waiting for its target prints console output.

@@ -74,7 +74,7 @@ final class Session {
                 String notice = farewell;
                 if (notice != null) {
                     // Detached already (max pause): tell the client at its next request, then close.
-                    new Refusal(notice, clientIsGdb).answer(client, p);
+                    new Refusal(notice, clientIsGdb, nonStop()).answer(client, p);
                     break;
                 }
                 if (!fromClient(p)) {
@@ -294,6 +294,12 @@ final class Session {
         }
         if (s != null) {
             new Takeover(link, takeoverReplies, state).detachAndStop(s, reason, listener);
+        }
+    }
+
+    private boolean nonStop() {
+        synchronized (lock) {
+            return state.nonStop();
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.function.BooleanSupplier;
  * The guard speaking to the debug server on its own, once the client no longer does: finish the
  * client's last command, stop a running target (0x03, then wait for the stop reply), remove the
  * client's breakpoints and watchpoints, detach. Replies arrive through {@code replies}, fed by
- * the session's server reader while the session is taken over.
+ * the session's server reader while the session is taken over. In non-stop mode it speaks
+ * non-stop: nothing is interrupted, the breakpoints come out while threads run, and the detach
+ * resumes the threads that are stopped.
  */
 final class Takeover {
     private static final long REPLY_SECONDS = 5;
@@ -65,6 +67,9 @@ final class Takeover {
      * breakpoints it removed, or -1 when the target exited meanwhile (nothing to detach from).
      */
     int detach(DebugServer debugServer) throws IOException {
+        if (state.nonStop()) {
+            return detachNonStop(debugServer);
+        }
         boolean gdbserver = debugServer.spec().kind() == DebugServer.Kind.GDBSERVER;
         String pending = state.pending();
         if (pending != null && !state.running()) {
@@ -91,6 +96,33 @@ final class Takeover {
         }
         if (interrupted && gdbserver) {
             // gdbserver delivers the signal that stopped the target on detach unless told not to.
+            request(PROGRAM_SIGNALS_BUT_INTERRUPTS);
+        }
+        int removed = removeBreakpoints();
+        String packet = state.multiprocess() ? "D;" + Long.toHexString(debugServer.spec().pid()) : "D";
+        String reply = request(packet);
+        if (!reply.equals("OK")) {
+            throw new IOException("the debug server answered " + shorten(reply) + " to " + packet);
+        }
+        return removed;
+    }
+
+    /**
+     * Non-stop: the server takes {@code z} while threads run, and its detach resumes every thread,
+     * including one stopped at a breakpoint (its PC is already back on the breakpoint's address,
+     * where the original instruction is once the breakpoint is out). The stop notifications that
+     * keep coming meanwhile are nobody's to acknowledge and are skipped.
+     */
+    private int detachNonStop(DebugServer debugServer) throws IOException {
+        if (state.pending() != null) {
+            awaitReply(2); // the client left in the middle of a command
+        }
+        if (state.exited()) {
+            return -1;
+        }
+        if (debugServer.spec().kind() == DebugServer.Kind.GDBSERVER) {
+            // A thread stopped by SIGTRAP at a breakpoint, or by the client's stop request, must not
+            // get that signal when it resumes.
             request(PROGRAM_SIGNALS_BUT_INTERRUPTS);
         }
         int removed = removeBreakpoints();
@@ -157,8 +189,30 @@ final class Takeover {
         Packet reply;
         do {
             reply = await("a reply to " + shorten(command));
-        } while (reply.isConsoleOutput());
+        } while (reply.isConsoleOutput() || reply.type() == Packet.Type.NOTIFICATION);
         return reply.text();
+    }
+
+    /**
+     * Waits (at most the given time) for the reply to a command the client sent before it left,
+     * and records it: a breakpoint inserted then must come out too.
+     */
+    private void awaitReply(long seconds) throws IOException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        for (;;) {
+            long left = deadline - System.nanoTime();
+            Packet p = left <= 0 ? null : pollNanos(left);
+            if (p == null) {
+                return;
+            }
+            if (p == Session.SERVER_GONE) {
+                throw new IOException("the debug server closed the connection while answering the debugger's last command");
+            }
+            if (p.isPacket() && !p.isConsoleOutput()) {
+                state.serverSent(p);
+                return;
+            }
+        }
     }
 
     private Packet await(String what) throws IOException {

@@ -81,8 +81,10 @@ final class DebuggerProcess implements AutoCloseable {
 
     /** SIGKILLs the debugger and whatever it started (a crashed debugger, as far as the guard can tell). */
     void kill() {
-        List<ProcessHandle> all = new ArrayList<>(process.toHandle().descendants().toList());
-        all.add(process.toHandle());
+        // The debugger first: were its "shell sleep" killed first, a batch gdb would go on to its
+        // end and detach by itself before its own SIGKILL.
+        List<ProcessHandle> all = new ArrayList<>(List.of(process.toHandle()));
+        all.addAll(process.toHandle().descendants().toList());
         all.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle h : all) {
             try {

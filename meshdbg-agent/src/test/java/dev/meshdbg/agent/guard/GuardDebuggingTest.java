@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,7 @@ class GuardDebuggingTest extends GuardTestBase {
     @Test
     void gdbStopsAtTheHandlerLineReadsTheRequestAndDetaches() throws Exception {
         startGuard(DebugServer.Kind.GDBSERVER, null, null, false);
-        try (Requests requests = new Requests()) {
+        try (Requests requests = new Requests(envoy, "/hello")) {
             DebuggerProcess gdb = gdb("break " + handler(), "continue", "print request.path", "detach");
             assertThat(gdb.awaitExit(LONG)).as(gdb.output()).isTrue();
             String out = gdb.output();
@@ -38,7 +37,7 @@ class GuardDebuggingTest extends GuardTestBase {
     @Test
     void lldbStopsAtTheHandlerLineReadsTheRequestAndDetaches() throws Exception {
         startGuard(DebugServer.Kind.LLDB_SERVER, null, null, false);
-        try (Requests requests = new Requests()) {
+        try (Requests requests = new Requests(envoy, "/hello")) {
             DebuggerProcess lldb = lldb("breakpoint set --file " + handler().replace(":", " --line "), "continue",
                     "frame variable request.path", "process detach");
             assertThat(lldb.awaitExit(LONG)).as(lldb.output()).isTrue();
@@ -140,31 +139,5 @@ class GuardDebuggingTest extends GuardTestBase {
             assertThat(gdb.receive().text()).isEqualTo("OK");
         }
         assertSurvives();
-    }
-
-    /** Sends requests to envoy-like in the background so the handler runs while the debugger waits. */
-    private final class Requests implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(() -> {
-            while (running.get()) {
-                try {
-                    envoy.get("/hello", Duration.ofSeconds(20));
-                    Thread.sleep(200);
-                } catch (Exception e) {
-                    // Stopped targets time out; keep asking.
-                }
-            }
-        }, "requests");
-
-        Requests() {
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(25_000);
-        }
     }
 }

@@ -93,7 +93,17 @@ abstract class GuardTestBase {
     }
 
     DebuggerProcess gdb(int port, String... then) throws IOException {
+        return gdb(port, false, then);
+    }
+
+    /** gdb in non-stop mode: a stop holds only the thread that stopped, and the others run on. */
+    DebuggerProcess gdbNonStop(String... then) throws IOException {
+        return gdb(guardPort, true, then);
+    }
+
+    private DebuggerProcess gdb(int port, boolean nonStop, String... then) throws IOException {
         List<String> commands = new ArrayList<>(List.of("set pagination off", "set confirm off",
+                "set non-stop " + (nonStop ? "on" : "off"),
                 "set substitute-path /proc/self/cwd " + build.workspace(), "set sysroot /",
                 "file " + build.binary(), "target remote 127.0.0.1:" + port));
         commands.addAll(List.of(then));
@@ -135,6 +145,8 @@ abstract class GuardTestBase {
         assertThat(envoy.isAlive()).as("alive 3 s later\n" + events).isTrue();
         assertThat(envoy.state()).as("state 3 s later").isNotEqualTo("t");
         assertThat(envoy.serves(Duration.ofSeconds(2))).as("serves 3 s later\n" + events).isTrue();
+        assertThat(envoy.stoppedThreads()).as("threads stopped 3 s later\n" + events).isEmpty();
+        assertThat(envoy.everyWorkerServes(Duration.ofSeconds(10))).as("every worker serves 3 s later\n" + events).isTrue();
     }
 
     static boolean onPath(String tool) {

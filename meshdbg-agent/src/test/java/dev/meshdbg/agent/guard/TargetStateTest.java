@@ -41,6 +41,57 @@ class TargetStateTest {
     }
 
     @Test
+    void nonStopFollowsEachThreadFromTheNotificationsAndTheResumes() throws Exception {
+        state.attached();
+        exchange("QNonStop:1", "OK");
+        assertThat(state.nonStop()).isTrue();
+        assertThat(state.running()).isFalse();
+        // Until '?' names them, the threads the attach stopped count as one, stopped since the attach.
+        assertThat(state.stoppedThreads()).isEqualTo(1);
+        Thread.sleep(20);
+        exchange("?", "T0006:30ef;thread:p2289.2289;core:1;");
+        exchange("vStopped", "OK");
+        assertThat(state.stoppedThreads()).isEqualTo(1);
+        assertThat(state.stoppedNanos()).isGreaterThanOrEqualTo(20_000_000L);
+
+        exchange("vCont;c", "OK"); // every thread
+        assertThat(state.stoppedThreads()).isZero();
+        assertThat(state.stoppedNanos()).isZero();
+        assertThat(state.running()).as("no client waits for a stop reply in non-stop mode").isFalse();
+
+        // A worker stops while the client reads memory: the notification is no reply.
+        state.clientSent(Packet.of("m5567670c9643,1"));
+        state.serverSent(Packet.notification("Stop:T05swbreak:;06:20bb;thread:p2289.228b;core:0;"));
+        assertThat(state.pending()).isEqualTo("m5567670c9643,1");
+        state.serverSent(Packet.of("cc"));
+        assertThat(state.pending()).isNull();
+        // The acknowledgement's reply reports another thread stopped meanwhile; OK ends the list.
+        exchange("vStopped", "T05swbreak:;thread:p2289.228f;core:1;");
+        exchange("vStopped", "OK");
+        assertThat(state.stoppedThreads()).isEqualTo(2);
+        assertThat(state.stoppedNanos()).isPositive();
+
+        exchange("vCont;c:p2289.228b", "OK"); // that thread alone
+        assertThat(state.stoppedThreads()).isEqualTo(1);
+        exchange("vCont;t:p2289.228b", "OK"); // a stop request resumes nothing
+        assertThat(state.stoppedThreads()).isEqualTo(1);
+        exchange("vCont;s:p2289.228f", "OK");
+        assertThat(state.stoppedThreads()).isZero();
+
+        state.serverSent(Packet.notification("Stop:W00;process:8c1"));
+        assertThat(state.exited()).isTrue();
+    }
+
+    @Test
+    void allStopIgnoresStopNotifications() {
+        state.attached();
+        state.clientSent(Packet.of("vCont;c"));
+        state.serverSent(Packet.notification("Stop:T05thread:p1.1;"));
+        assertThat(state.running()).isTrue();
+        assertThat(state.pending()).isEqualTo("vCont;c");
+    }
+
+    @Test
     void seesExitsDetachesAndMultiprocess() {
         exchange("qSupported:multiprocess+;swbreak+", "PacketSize=47ff;multiprocess+;QStartNoAckMode+");
         assertThat(state.multiprocess()).isTrue();

@@ -16,6 +16,7 @@ import dev.meshdbg.symbols.fetch.FetchListener;
 import dev.meshdbg.symbols.fetch.LocalShaLookup;
 import dev.meshdbg.symbols.fetch.ShaLookup;
 import dev.meshdbg.client.ClientKind;
+import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
 import java.util.concurrent.CompletableFuture;
 import dev.meshdbg.cli.OutputOption;
@@ -69,6 +70,9 @@ public final class AttachCommand implements Callable<Integer> {
             description = "gdb (gdbserver) or lldb (lldb-server). Default: lldb for --client lldb or symbols with a .dwp, else gdb.")
     String debugger;
 
+    @Option(names = "--non-stop", description = "gdb in non-stop mode: a breakpoint stops only the thread that hits it, the others serve on.")
+    boolean nonStop;
+
     @Option(names = "--client", paramLabel = "lldb|gdb|vscode|none", defaultValue = "none",
             description = "Start this client, or write configs and print how to connect (none, the default).")
     String client;
@@ -111,10 +115,13 @@ public final class AttachCommand implements Callable<Integer> {
             throw MeshdbgException.badInput("--client " + client + " cannot drive --debugger " + debuggerKind.cliName()
                     + ": lldb pairs with lldb-server and gdb with gdbserver");
         }
+        if (nonStop && debuggerKind.name().equals("LLDB")) {
+            throw MeshdbgException.badInput(SessionSpec.LLDB_CANNOT_NON_STOP);
+        }
         List<String> args = agentArgs(debuggerKind.cliName());
         AgentOptions.parse(args); // bad input is refused here, before anything starts
         ClientSide clientSide = new ClientSide(clientKind, dev.meshdbg.client.Debugger.valueOf(debuggerKind.name()),
-                symbols, sourceRoot, out);
+                symbols, sourceRoot, out, nonStop);
         clientSide.checkInstalled();
         SourceMap map = clientSide.sourceMap();
 

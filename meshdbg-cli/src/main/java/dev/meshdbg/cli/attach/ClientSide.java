@@ -28,11 +28,13 @@ final class ClientSide {
     private final Path symbols;
     private final Path sourceRoot;
     private final Path out;
+    private final boolean nonStop;
     private SessionSpec session;
     private WrittenConfigs configs;
     private ClientEnvironment env;
 
-    ClientSide(ClientKind kind, Debugger debugger, Path symbols, Path sourceRoot, Path out) {
+    ClientSide(ClientKind kind, Debugger debugger, Path symbols, Path sourceRoot, Path out, boolean nonStop) {
+        this.nonStop = nonStop;
         this.kind = kind;
         this.debugger = debugger;
         this.symbols = symbols;
@@ -53,7 +55,7 @@ final class ClientSide {
     void prepare(ObjectNode ready, SourceMap map) {
         long hostPid = ready.path("hostPid").asLong();
         session = new SessionSpec(debugger, ready.path("address").asText(), ready.path("port").asInt(), symbols, map,
-                List.of(), Path.of("/proc/" + hostPid + "/root"), "pid-" + hostPid);
+                List.of(), Path.of("/proc/" + hostPid + "/root"), "pid-" + hostPid, nonStop);
         env = ClientEnvironment.detect(debugger);
         // The VSCode workspace is the source tree when given, so ${workspaceFolder} paths line up with the source map.
         Path workspace = sourceRoot != null ? sourceRoot : Path.of("");

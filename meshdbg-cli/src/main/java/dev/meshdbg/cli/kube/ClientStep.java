@@ -29,7 +29,7 @@ public interface ClientStep {
 
     /** What the client layer gets from the attach command line; {@code out} is where text goes. */
     record Request(Client client, Path symbols, Path sourceRoot, Path out, String debugger, PrintWriter text,
-                   boolean json) {
+                   boolean json, boolean nonStop) {
     }
 
     /** Called before anything changes in the cluster: bad input (no debugger, bad source root) is refused here. */
@@ -47,7 +47,7 @@ public interface ClientStep {
             return context -> {
                 String name = ("pod-" + context.target().podName()).replaceAll("[^A-Za-z0-9._-]", "-");
                 SessionSpec spec = SessionSpec.loopback(debugger, context.endpoint().port(), request.symbols(), map,
-                        name.length() > 100 ? name.substring(0, 100) : name);
+                        name.length() > 100 ? name.substring(0, 100) : name).withNonStop(request.nonStop());
                 ClientEnvironment env = ClientEnvironment.detect(debugger);
                 WrittenConfigs configs = ClientConfigs.write(spec, request.out(),
                         kind == ClientKind.VSCODE ? Path.of("") : null, env);

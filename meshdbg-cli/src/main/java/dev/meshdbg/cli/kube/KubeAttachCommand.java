@@ -2,6 +2,7 @@ package dev.meshdbg.cli.kube;
 
 import dev.meshdbg.agent.AgentMain;
 import dev.meshdbg.cli.OutputOption;
+import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.image.AgentImages;
 import dev.meshdbg.image.ImagePlatform;
@@ -94,6 +95,9 @@ public final class KubeAttachCommand implements Callable<Integer> {
     /** Pairing is fixed: gdb with gdbserver, lldb with lldb-server. */
     enum Debugger { gdb, lldb }
 
+    @Option(names = "--non-stop", description = "gdb in non-stop mode: a breakpoint stops only the Envoy thread that hits it, the others serve on.")
+    boolean nonStop;
+
     @Option(names = "--max-pause", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Detach when Envoy stays stopped longer than this (e.g. 30s).")
     Duration maxPause;
@@ -157,6 +161,9 @@ public final class KubeAttachCommand implements Callable<Integer> {
             throw MeshdbgException.badInput("--client " + client + " needs --debugger " + client
                     + ": lldb pairs with lldb-server and gdb with gdbserver");
         }
+        if (nonStop && debugger == Debugger.lldb) {
+            throw MeshdbgException.badInput(SessionSpec.LLDB_CANNOT_NON_STOP);
+        }
         TargetRef ref = target == null ? null : TargetRef.parse(target);
         try (KubernetesClient k8s = kube.connect()) {
             Path symbols = symbolSource.symbols;
@@ -179,8 +186,11 @@ public final class KubeAttachCommand implements Callable<Integer> {
                     spec.commandLine().getOut().println("debugger: " + SymbolSourceOptions.LLDB_FOR_DWP);
                 }
             }
+            if (nonStop && chosen == Debugger.lldb) {
+                throw MeshdbgException.badInput(SessionSpec.LLDB_CANNOT_NON_STOP);
+            }
             var handler = clientSteps.handler(new ClientStep.Request(client, symbols, sourceRoot, out, chosen.name(),
-                    spec.commandLine().getOut(), output.json()));
+                    spec.commandLine().getOut(), output.json(), nonStop));
             AgentCommand agent = new AgentCommand(agentCommand, chosen.name(), agentPort, maxPause, idleTimeout, process);
             if (symbols != null) {
                 agent = agent.withSymbols(symbols, ignoreBuildIdMismatch); // the agent checks them against the running Envoy

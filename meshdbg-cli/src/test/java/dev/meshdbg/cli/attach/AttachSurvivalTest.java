@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshdbg.cli.CliRun;
 import dev.meshdbg.demo.EnvoyLike;
 import dev.meshdbg.demo.EnvoyLikeProcess;
 import java.io.BufferedReader;
@@ -114,6 +115,76 @@ class AttachSurvivalTest {
             // The breakpoint is gone: passing the handler again does not kill the target with SIGTRAP.
             assertThat(envoy.get("/after", Duration.ofSeconds(5))).startsWith("GET /after");
             assertThat(envoy.serves(Duration.ofSeconds(5))).isTrue();
+            assertThat(agent.onExit().get(15, TimeUnit.SECONDS).isAlive()).as("agent leaves once the client is gone").isFalse();
+        }
+    }
+
+    @Test
+    void nonStopWithLldbIsRefusedBeforeAnythingStarts() throws Exception {
+        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(build.binary())) {
+            CliRun run = CliRun.of("attach", "--local", "--pid", Long.toString(envoy.pid()), "--debugger", "lldb",
+                    "--non-stop", "--out", dir.resolve("refused").toString());
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("meshdbg: --non-stop needs gdb: lldb cannot debug in non-stop mode"
+                    + " (it stops every thread); use --debugger gdb" + System.lineSeparator());
+            assertThat(dir.resolve("refused")).doesNotExist();
+            assertThat(ProcessHandle.current().descendants()
+                    .filter(h -> h.info().commandLine().orElse("").contains("AgentMain"))).as("no agent started").isEmpty();
+            assertThat(java.nio.file.Files.readString(Path.of("/proc/" + envoy.pid() + "/status"))).contains("TracerPid:\t0\n");
+        }
+    }
+
+    /**
+     * Non-stop through the CLI: gdb runs meshdbg's command file (which sets non-stop mode), a
+     * worker stops at the handler while the main thread runs on; then meshdbg and gdb are both
+     * SIGKILLed, and the guard, speaking non-stop, removes the breakpoints and detaches.
+     */
+    @Test
+    void nonStopMeshdbgAndGdbSigkilledWhileAWorkerIsStoppedAtABreakpoint() throws Exception {
+        try (EnvoyLikeProcess envoy = EnvoyLikeProcess.start(build.binary())) {
+            Cli cli = Cli.start(dir, "--pid", Long.toString(envoy.pid()), "--symbols", build.binary().toString(),
+                    "--non-stop", "-o", "json");
+            started.add(cli.process.toHandle());
+            JsonNode ready = cli.await("ready");
+            String commandFile = ready.path("configs").path("gdb").asText();
+            assertThat(java.nio.file.Files.readString(Path.of(commandFile))).contains("set non-stop on\n");
+            ProcessHandle agent = cli.process.toHandle().children().findFirst().orElseThrow();
+            started.add(agent);
+
+            Process gdb = new ProcessBuilder("gdb", "-nx", "-q", "-x", commandFile).redirectErrorStream(true).start();
+            started.add(gdb.toHandle());
+            Output out = new Output(gdb);
+            send(gdb.getOutputStream(), "set pagination off\nset confirm off\nbreak envoy_like.cc:" + build.line("handler")
+                    + "\ncontinue -a\n");
+            Thread poke = new Thread(() -> {
+                while (!out.contains("hit Breakpoint 1,")) {
+                    try {
+                        envoy.get("/held", Duration.ofSeconds(60));
+                    } catch (IOException ignored) {
+                        // answered after the target resumes, or never
+                    }
+                }
+            });
+            poke.setDaemon(true);
+            poke.start();
+            out.await("hit Breakpoint 1,");
+            assertThat(envoy.stoppedThreads()).as("only the worker at the breakpoint is stopped").hasSize(1)
+                    .allMatch(name -> name.startsWith("wrk:worker_"));
+            assertThat(envoy.state()).as("the main thread runs").isNotEqualTo("t");
+
+            cli.process.destroyForcibly();
+            cli.process.waitFor();
+            gdb.destroyForcibly();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!envoy.stoppedThreads().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(envoy.stoppedThreads()).isEmpty();
+            // The breakpoint is gone: every worker passes the handler again without SIGTRAP, 3 s later too.
+            assertThat(envoy.everyWorkerServes(Duration.ofSeconds(10))).isTrue();
+            Thread.sleep(3000);
+            assertThat(envoy.isAlive()).isTrue();
+            assertThat(envoy.everyWorkerServes(Duration.ofSeconds(10))).isTrue();
             assertThat(agent.onExit().get(15, TimeUnit.SECONDS).isAlive()).as("agent leaves once the client is gone").isFalse();
         }
     }

@@ -83,7 +83,7 @@ class KubeCommandsTest {
         Path out = dir.resolve("configs");
         java.util.concurrent.CompletableFuture<CliRun> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig, "--out", out.toString(), "--agent-command", "/a",
-                        "--image", FakeCluster.AGENT_IMAGE));
+                        "--image", FakeCluster.AGENT_IMAGE, "--non-stop"));
         // --client none waits for Ctrl-C or the agent's end: end the agent once the command file is there.
         Path gdbFile = out.resolve("pod-web-1.gdb");
         for (int i = 0; i < 300 && !java.nio.file.Files.exists(gdbFile); i++) {
@@ -97,7 +97,7 @@ class KubeCommandsTest {
                 .contains("(gdb) target remote 127.0.0.1:")
                 .contains(" -x " + gdbFile)
                 .contains("session ended; nothing left behind");
-        assertThat(java.nio.file.Files.readString(gdbFile)).contains("target remote 127.0.0.1:");
+        assertThat(java.nio.file.Files.readString(gdbFile)).containsPattern("(?s)\nset non-stop on\n.*\ntarget remote 127.0.0.1:");
         assertThat(cluster.client.pods().withName(FakeCluster.POD).get().getSpec().getEphemeralContainers().get(0)
                 .getCommand()).containsExactly("/a");
     }
@@ -122,6 +122,11 @@ class KubeCommandsTest {
         CliRun mixed = CliRun.of("attach", "web-1", "--client", "lldb", "--debugger", "gdb", "--kubeconfig", kubeconfig);
         assertThat(mixed.exitCode()).isEqualTo(2);
         assertThat(mixed.err()).contains("lldb pairs with lldb-server");
+
+        CliRun lldbNonStop = CliRun.of("attach", "web-1", "--debugger", "lldb", "--non-stop", "--kubeconfig", kubeconfig);
+        assertThat(lldbNonStop.exitCode()).isEqualTo(2);
+        assertThat(lldbNonStop.err()).isEqualTo("meshdbg: --non-stop needs gdb: lldb cannot debug in non-stop mode"
+                + " (it stops every thread); use --debugger gdb" + System.lineSeparator());
 
         CliRun missing = CliRun.of("attach", "web-1", "--kubeconfig", dir.resolve("absent").toString());
         assertThat(missing.exitCode()).isEqualTo(2);

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The gdb command file ({@code gdb -x FILE}): the local binary as {@code file} (never fetched over
  * the slow remote protocol), the sysroot to read the target's libraries from, one
  * {@code set substitute-path} per source-map entry (gdb uses the first rule that matches, so most
- * specific first), then {@code target remote}.
+ * specific first), {@code set non-stop on} for a non-stop session (it must come before the
+ * connection), then {@code target remote}.
  */
 public final class GdbCommandFile {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/._+=:,@%-]+");
@@ -45,7 +46,7 @@ public final class GdbCommandFile {
 
     /** Everything before {@code target remote}; also cpptools' {@code setupCommands}. */
     public static List<String> setupCommands(SessionSpec spec) {
-        List<String> commands = new ArrayList<>();
+        List<String> commands = new ArrayList<>(modeCommands(spec));
         if (spec.symbols() != null) {
             commands.add("file " + arg(spec.symbols().toAbsolutePath().toString()));
         }
@@ -54,6 +55,11 @@ public final class GdbCommandFile {
             commands.add("set substitute-path " + arg(e.remotePrefix()) + " " + arg(e.localPath()));
         }
         return commands;
+    }
+
+    /** {@code set non-stop on} for a non-stop session, which gdb only takes before it connects. */
+    public static List<String> modeCommands(SessionSpec spec) {
+        return spec.nonStop() ? List.of("set non-stop on") : List.of();
     }
 
     /**

@@ -122,6 +122,9 @@ public final class LaunchEntries {
         for (String c : GdbCommandFile.debuginfodCommands(env)) {
             setup.add(command("debuginfod servers from DEBUGINFOD_URLS, set explicitly (gdb's default asks)", c, false));
         }
+        for (String c : GdbCommandFile.modeCommands(spec)) {
+            setup.add(command("Stop only the thread at a breakpoint; the others serve on", c, false));
+        }
         for (String c : GdbCommandFile.sysrootCommands(spec)) {
             setup.add(command("Read the target's libraries from its own root", c, false));
         }

@@ -116,7 +116,15 @@ class LaunchJsonTest {
         assertThat(e.get("miDebuggerServerAddress").asText()).isEqualTo("127.0.0.1:40124");
         assertThat(e.get("program").asText()).isEqualTo("${workspaceFolder}/bazel-bin/source/exe/envoy-static");
         assertThat(fieldNames(e.get("sourceFileMap"))).containsExactly("/proc/self/cwd/external", "/proc/self/cwd");
-        assertThat(e.get("setupCommands").findValuesAsText("text")).contains("set sysroot /proc/77/root");
+        assertThat(e.get("setupCommands").findValuesAsText("text")).contains("set sysroot /proc/77/root")
+                .doesNotContain("set non-stop on");
+    }
+
+    @Test
+    void aNonStopGdbSessionSetsNonStopInTheCpptoolsSetup() throws Exception {
+        JsonNode e = STRICT.readTree(merge("", spec(Debugger.GDB, 40124).withNonStop(true))).get("configurations").get(0);
+        // cpptools runs setupCommands before it connects to miDebuggerServerAddress, as gdb needs.
+        assertThat(e.get("setupCommands").findValuesAsText("text")).contains("set non-stop on");
     }
 
     /** Every VSCode entry carries the debuginfod settings of its debugger, before the target is created. */
