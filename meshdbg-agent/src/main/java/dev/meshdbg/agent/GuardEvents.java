@@ -17,6 +17,7 @@ final class GuardEvents implements GuardListener {
     private volatile boolean clientPresent;
     private volatile boolean parentGone;
     private volatile String endReason = "closed";
+    private volatile Integer reportedExit;
 
     GuardEvents(AgentEvents events) {
         this.events = events;
@@ -72,8 +73,15 @@ final class GuardEvents implements GuardListener {
         events.emit(AgentEvents.CLIENT_REFUSED, Json.object().put("peer", peer).put("reason", reason));
     }
 
-    /** The target is gone: nothing left to guard. */
-    void targetExited(dev.meshdbg.agent.proc.TargetWatch.Exit exit) {
+    @Override
+    public void targetEnded(int waitStatus) {
+        reportedExit = waitStatus;
+    }
+
+    /** The target is gone: nothing left to guard. How it ended is the debug server's word when /proc had none. */
+    void targetExited(dev.meshdbg.agent.proc.TargetWatch.Exit seen) {
+        var exit = seen.status().isEmpty() && reportedExit != null
+                ? new dev.meshdbg.agent.proc.TargetWatch.Exit(seen.name(), seen.pid(), java.util.Optional.of(reportedExit)) : seen;
         endReason = "target-exited";
         events.emit(AgentEvents.TARGET_EXITED, Json.object().put("pid", exit.pid()).put("status", exit.status().orElse(null))
                 .put("message", exit.describe()));

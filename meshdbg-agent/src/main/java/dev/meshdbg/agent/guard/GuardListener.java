@@ -32,6 +32,10 @@ public interface GuardListener {
     default void detached(String reason, int breakpointsRemoved) {
     }
 
+    /** The debug server reported the target's end ({@code W}/{@code X} stop reply), as a wait status. */
+    default void targetEnded(int waitStatus) {
+    }
+
     /** A client was turned away (a session is active, or the debugger does not pair with the server). */
     default void refused(String peer, String reason) {
     }

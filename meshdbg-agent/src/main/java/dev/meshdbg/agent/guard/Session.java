@@ -216,8 +216,23 @@ final class Session {
                 return false;
             }
             state.serverSent(p);
-            return true;
         }
+        exitStatus(p).ifPresent(listener::targetEnded);
+        return true;
+    }
+
+    /**
+     * {@code Wxx} (exit code) or {@code Xxx} (signal), optionally with {@code ;process:pid}, as a
+     * wait status.
+     */
+    static Optional<Integer> exitStatus(Packet p) {
+        String t = p.isPacket() && !p.copied() ? p.text() : ""; // a streamed reply is memory, not an exit
+        if (t.length() < 3 || (t.charAt(0) != 'W' && t.charAt(0) != 'X') || !t.substring(1, 3).matches("[0-9a-fA-F]{2}")
+                || (t.length() > 3 && t.charAt(3) != ';')) {
+            return Optional.empty();
+        }
+        int value = Integer.parseInt(t.substring(1, 3), 16);
+        return Optional.of(t.charAt(0) == 'W' ? value << 8 : value);
     }
 
     /** gdb and lldb remove their breakpoints before {@code D}; this makes sure of it, for lldb-server. */

@@ -101,12 +101,10 @@ class AttachSurvivalTest {
             out.await(hit);
             assertThat(envoy.state()).isEqualTo("t");
 
-            cli.process.destroyForcibly(); // kill -9 meshdbg
+            // kill -9 meshdbg: its end of the session goes, and with it the debugger's connection
+            // (meshdbg relays it, with the session key): the guard removes the breakpoint and detaches.
+            cli.process.destroyForcibly();
             cli.process.waitFor();
-            Thread.sleep(500);
-            assertThat(agent.isAlive()).as("the agent keeps guarding while the client holds the target").isTrue();
-
-            gdb.destroyForcibly(); // the client goes away too, still stopped at the breakpoint
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (envoy.state().equals("t") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -116,7 +114,42 @@ class AttachSurvivalTest {
             assertThat(envoy.get("/after", Duration.ofSeconds(5))).startsWith("GET /after");
             assertThat(envoy.serves(Duration.ofSeconds(5))).isTrue();
             assertThat(agent.onExit().get(15, TimeUnit.SECONDS).isAlive()).as("agent leaves once the client is gone").isFalse();
+            gdb.destroyForcibly();
         }
+    }
+
+    @Test
+    void aTargetThatExitsEndsTheSessionWithExitOne() throws Exception {
+        // Idle (no debugger): the agent notices through /proc; the CLI says so and exits 1.
+        EnvoyLikeProcess idle = EnvoyLikeProcess.start(build.binary());
+        Cli cli = Cli.start(dir, "--pid", Long.toString(idle.pid()), "-o", "json");
+        started.add(cli.process.toHandle());
+        cli.await("ready");
+        long pid = idle.pid();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertThat(cli.await("target-exited").path("message").asText()).startsWith("envoy-like (pid " + pid + ") exited");
+        assertThat(cli.process.waitFor(20, TimeUnit.SECONDS)).as("meshdbg ends with its target").isTrue();
+        assertThat(cli.process.exitValue()).isEqualTo(1);
+
+        // With gdb running it through the guard: the debug server says how it ended.
+        EnvoyLikeProcess traced = EnvoyLikeProcess.start(build.binary());
+        cli = Cli.start(dir, "--pid", Long.toString(traced.pid()), "--debugger", "gdb", "-o", "json");
+        started.add(cli.process.toHandle());
+        int port = cli.await("ready").path("port").asInt();
+        Process gdb = new ProcessBuilder("gdb", "-nx", "-q", build.binary().toString()).redirectErrorStream(true).start();
+        started.add(gdb.toHandle());
+        Output out = new Output(gdb);
+        send(gdb.getOutputStream(), "set pagination off\nset confirm off\nset sysroot /\ntarget remote 127.0.0.1:" + port
+                + "\nbreak envoy_like.cc:" + build.line("handler") + "\ncontinue\n");
+        cli.await("attached");
+        Thread.sleep(1000); // continued: the target runs under the debugger
+        long tracedPid = traced.pid();
+        ProcessHandle.of(tracedPid).orElseThrow().destroyForcibly();
+        assertThat(cli.await("target-exited").path("message").asText())
+                .isEqualTo("envoy-like (pid " + tracedPid + ") exited (signal 9)");
+        assertThat(cli.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.process.exitValue()).isEqualTo(1);
+        gdb.destroyForcibly();
     }
 
     @Test
