@@ -38,6 +38,9 @@ public final class AgentMain {
     public static final java.util.List<String> MEMORY_OPTIONS = java.util.List.of("-Xmx96m", "-XX:MaxMetaspaceSize=48m",
             "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError");
 
+    /** How long a debugger may take to see the target's exit from its server before the guard closes. */
+    private static final java.time.Duration TARGET_GONE_GRACE = java.time.Duration.ofSeconds(3);
+
     private AgentMain() {
     }
 
@@ -95,7 +98,7 @@ public final class AgentMain {
         }
         TargetWatch.start(scanner.procRoot(), target, exit -> {
             listener.targetExited(exit);
-            guard.close();
+            guard.closeAfterClient(TARGET_GONE_GRACE);
         });
         events.ready(address, key, options.debugger().cliName(), placement, target, buildId.orElse(null));
         try {

@@ -80,6 +80,15 @@ final class GuardEvents implements GuardListener {
 
     /** The target is gone: nothing left to guard. How it ended is the debug server's word when /proc had none. */
     void targetExited(dev.meshdbg.agent.proc.TargetWatch.Exit seen) {
+        // A reaped process leaves no status in /proc; a connected debug server reports it a moment later.
+        for (int i = 0; i < 20 && seen.status().isEmpty() && clientPresent && reportedExit == null; i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         var exit = seen.status().isEmpty() && reportedExit != null
                 ? new dev.meshdbg.agent.proc.TargetWatch.Exit(seen.name(), seen.pid(), java.util.Optional.of(reportedExit)) : seen;
         endReason = "target-exited";

@@ -159,6 +159,24 @@ public final class Guard implements AutoCloseable {
         terminated.countDown();
     }
 
+    /**
+     * Closes once the connected client's session has ended by itself (its server reported the
+     * target's exit and left), or after {@code grace}: the debugger hears the exit from its
+     * server, not a notice of ours in its place.
+     */
+    public void closeAfterClient(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (clientConnected() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
     private void acceptClients() {
         for (;;) {
             Socket socket;

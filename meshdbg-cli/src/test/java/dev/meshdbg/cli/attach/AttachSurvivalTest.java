@@ -141,8 +141,8 @@ class AttachSurvivalTest {
         Output out = new Output(gdb);
         send(gdb.getOutputStream(), "set pagination off\nset confirm off\nset sysroot /\ntarget remote 127.0.0.1:" + port
                 + "\nbreak envoy_like.cc:" + build.line("handler") + "\ncontinue\n");
-        cli.await("attached");
-        Thread.sleep(1000); // continued: the target runs under the debugger
+        out.await("Continuing.");
+        Thread.sleep(500); // continued: the target runs under the debugger, which waits for its next stop
         long tracedPid = traced.pid();
         ProcessHandle.of(tracedPid).orElseThrow().destroyForcibly();
         assertThat(cli.await("target-exited").path("message").asText())
