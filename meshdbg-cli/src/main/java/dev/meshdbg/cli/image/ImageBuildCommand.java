@@ -1,12 +1,8 @@
 package dev.meshdbg.cli.image;
 
-import dev.meshdbg.cli.MeshdbgCommand;
 import dev.meshdbg.cli.OutputOption;
-import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.image.DebugServer;
 import dev.meshdbg.image.ImageBuild;
-import dev.meshdbg.image.ImageBuilder;
-import dev.meshdbg.image.ImagePlatform;
 import dev.meshdbg.image.ImageSource;
 import dev.meshdbg.image.ImageSpec;
 import java.io.IOException;
@@ -44,15 +40,6 @@ public final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--dwp", paramLabel = "FILE", description = "Its split-DWARF package; goes next to Envoy as ENVOY_PATH.dwp.")
     Path dwp;
 
-    @Option(names = "--to", paramLabel = "REF", description = "Push to this reference (with --tar: the name inside the tar).")
-    String to;
-
-    @Option(names = "--tar", paramLabel = "FILE", description = "Write a 'docker load'-able tar instead of pushing.")
-    Path tar;
-
-    @Option(names = "--insecure", description = "The registries may be plain HTTP (or HTTPS with an untrusted certificate).")
-    boolean insecure;
-
     @Option(names = "--strip-debug", description = "Put Envoy without its debug sections (same build-id and code); keep the full file locally for symbols.")
     boolean stripDebug;
 
@@ -61,9 +48,6 @@ public final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--debugger", paramLabel = "gdb|lldb|both", defaultValue = "gdb",
             description = "Which debug servers to include (default: ${DEFAULT-VALUE}, as attach uses; lldb or both for lldb users).")
     String debugger;
-
-    @Option(names = "--platform", paramLabel = "linux/amd64|linux/arm64", description = "Image platform (default: this machine's).")
-    String platform;
 
     @Option(names = "--envoy-path", paramLabel = "PATH", defaultValue = ImageSpec.DEFAULT_ENVOY_PATH,
             description = "Where the base runs Envoy from (default: ${DEFAULT-VALUE}).")
@@ -75,11 +59,8 @@ public final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--source-root", paramLabel = "DIR", description = "Envoy's source checkout, for the revision label.")
     Path sourceRoot;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Layer, runtime and strip cache (default: ~/.cache/meshdbg).")
-    Path cache;
-
-    @Option(names = "--agent-jar", paramLabel = "FILE", description = "Use this agent jar instead of meshdbg's own agent classes.")
-    Path agentJar;
+    @Mixin
+    ImageTargetOptions target;
 
     @Mixin
     OutputOption output;
@@ -89,36 +70,17 @@ public final class ImageBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ImageSource target;
-        if (tar != null) {
-            target = new ImageSource.Tar(tar, to);
-        } else if (to != null) {
-            target = new ImageSource.Registry(to);
-        } else {
-            throw MeshdbgException.badInput("say where the image goes: --to REF (push) or --tar FILE");
-        }
-        ImageSpec.Builder builder = ImageSpec.builder()
+        ImageSpec spec = target.builder()
                 .base(base.reference != null ? new ImageSource.Registry(base.reference) : new ImageSource.Tar(base.tar, null))
-                .target(target).envoy(envoy).dwp(dwp).envoyPath(envoyPath).stripDebug(stripDebug)
-                .debugServers(DebugServer.forDebugger(debugger)).insecure(insecure).cacheDir(cache)
-                .revision(revision).sourceRoot(sourceRoot).agentJar(agentJar)
-                .meshdbgVersion(MeshdbgCommand.Version.current());
-        if (platform != null) {
-            builder.platform(ImagePlatform.parse(platform));
-        }
-        UploadDisplay display = new UploadDisplay(spec.commandLine().getErr(), System.console() != null && !output.json());
-        ImageBuild built;
-        try {
-            built = new ImageBuilder(display).build(builder.build());
-        } finally {
-            display.end();
-        }
+                .envoy(envoy).dwp(dwp).envoyPath(envoyPath).stripDebug(stripDebug)
+                .debugServers(DebugServer.forDebugger(debugger)).revision(revision).sourceRoot(sourceRoot).build();
+        ImageBuild built = ImageTargetOptions.build(spec, this.spec.commandLine().getErr(), output.json());
         print(built);
         return 0;
     }
 
     private void print(ImageBuild b) {
-        print(b, spec.commandLine().getOut(), output.json());
+        print(b, this.spec.commandLine().getOut(), output.json());
     }
 
     static void print(ImageBuild b, PrintWriter out, boolean json) {
