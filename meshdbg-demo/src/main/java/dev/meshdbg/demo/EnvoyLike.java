@@ -106,7 +106,8 @@ public final class EnvoyLike {
         return in;
     }
 
-    private static void run(List<String> command, Path cwd) throws IOException {
+    /** Runs a build step in {@code cwd}; its output goes into the failure when it fails. */
+    static void run(List<String> command, Path cwd) throws IOException {
         Process p;
         try {
             p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();

@@ -3,7 +3,6 @@ package dev.meshdbg.demo;
 import dev.meshdbg.errors.MeshdbgException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * envoy-like built the way Istio's release is: {@code -O2 -g -gsplit-dwarf} objects (DWARF 5
@@ -51,7 +49,7 @@ public final class EnvoyLikeRelease {
             Path symbols = link(ws, out, "envoy", List.of());
             Path stripped = link(ws, out, "envoy-alpha", List.of("-Wl,--strip-all"));
             Path dwp = out.resolve("envoy.dwp");
-            run(List.of(llvmDwp(), "-e", symbols.toString(), "-o", dwp.toString()), ws);
+            EnvoyLike.run(List.of(llvmDwp(), "-e", symbols.toString(), "-o", dwp.toString()), ws);
             return new Build(sha, symbols, dwp, stripped, ws, sources.lines());
         } catch (IOException e) {
             throw MeshdbgException.failure("cannot build the release envoy-like in " + dir + ": " + e.getMessage(), e);
@@ -70,7 +68,7 @@ public final class EnvoyLikeRelease {
         Files.copy(build.symbols(), bin.resolve("envoy"));
         String stem = "envoy-symbol-" + build.sha();
         Path tarball = bucket.resolve(stem + ".tar.gz");
-        run(List.of("tar", "-czf", tarball.toString(), "-C", root.toString(), "usr/local/bin/envoy"), bucket);
+        EnvoyLike.run(List.of("tar", "-czf", tarball.toString(), "-C", root.toString(), "usr/local/bin/envoy"), bucket);
         Files.delete(bin.resolve("envoy"));
         Files.delete(bin);
         Files.delete(bin.getParent());
@@ -97,7 +95,7 @@ public final class EnvoyLikeRelease {
     private static void compile(List<String> flags, String source, Path object, Path ws) throws IOException {
         List<String> command = new ArrayList<>(flags);
         command.addAll(List.of(source, "-o", ws.relativize(object).toString()));
-        run(command, ws);
+        EnvoyLike.run(command, ws);
     }
 
     private static Path link(Path ws, Path out, String name, List<String> extra) throws IOException {
@@ -105,7 +103,7 @@ public final class EnvoyLikeRelease {
         OBJECTS.forEach(o -> command.add(out.resolve(o).toString()));
         command.addAll(extra);
         command.addAll(List.of("-o", out.resolve(name).toString()));
-        run(command, ws);
+        EnvoyLike.run(command, ws);
         return out.resolve(name);
     }
 
@@ -119,22 +117,4 @@ public final class EnvoyLikeRelease {
         return "llvm-dwp-14";
     }
 
-    private static void run(List<String> command, Path cwd) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw MeshdbgException.failure(command.get(0) + " not found: install it (./setup.sh does)", e);
-        }
-        try {
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw MeshdbgException.failure(String.join(" ", command) + " failed: " + output.strip(), null);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
 }

@@ -221,18 +221,22 @@ final class Session {
         return true;
     }
 
+    private static final java.util.regex.Pattern EXIT = java.util.regex.Pattern.compile("([WX])([0-9a-fA-F]{1,2})(;.*)?");
+
     /**
-     * {@code Wxx} (exit code) or {@code Xxx} (signal), optionally with {@code ;process:pid}, as a
-     * wait status.
+     * {@code W}/{@code X} and the exit code or signal in hex (gdbserver writes one digit when it
+     * can: {@code X9;process:1f}), as a wait status.
      */
     static Optional<Integer> exitStatus(Packet p) {
-        String t = p.isPacket() && !p.copied() ? p.text() : ""; // a streamed reply is memory, not an exit
-        if (t.length() < 3 || (t.charAt(0) != 'W' && t.charAt(0) != 'X') || !t.substring(1, 3).matches("[0-9a-fA-F]{2}")
-                || (t.length() > 3 && t.charAt(3) != ';')) {
+        if (!p.isPacket() || p.copied()) {
+            return Optional.empty(); // a streamed reply is memory, not an exit
+        }
+        java.util.regex.Matcher m = EXIT.matcher(p.text());
+        if (!m.matches()) {
             return Optional.empty();
         }
-        int value = Integer.parseInt(t.substring(1, 3), 16);
-        return Optional.of(t.charAt(0) == 'W' ? value << 8 : value);
+        int value = Integer.parseInt(m.group(2), 16);
+        return Optional.of(m.group(1).equals("W") ? value << 8 : value);
     }
 
     /** gdb and lldb remove their breakpoints before {@code D}; this makes sure of it, for lldb-server. */
