@@ -18,12 +18,13 @@ image_tar() {
   mkdir -p "$dir" "$rootfs"/{proc,dev,sys,tmp,etc}
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$rootfs" -cf "$dir/layer.tar" .
   local diff; diff=sha256:$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
-  jq -n --arg diff "$diff" --arg user "$user" --args '{
+  local entrypoint; entrypoint=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@")
+  jq -n --arg diff "$diff" --arg user "$user" --argjson entrypoint "$entrypoint" '{
       architecture: "amd64", os: "linux",
-      config: {Entrypoint: $ARGS.positional, User: $user, WorkingDir: "/",
+      config: {Entrypoint: $entrypoint, User: $user, WorkingDir: "/",
                Env: ["PATH=/usr/local/bin:/usr/bin:/bin"]},
       rootfs: {type: "layers", diff_ids: [$diff]},
-      history: [{created_by: "e2e/cluster/images.sh"}]}' "$@" > "$dir/config.json"
+      history: [{created_by: "e2e/cluster/images.sh"}]}' > "$dir/config.json"
   jq -n --arg ref "$ref" '[{Config: "config.json", RepoTags: [$ref], Layers: ["layer.tar"]}]' > "$dir/manifest.json"
   tar -C "$dir" -cf "$RIG/images/$name.tar" manifest.json config.json layer.tar
 }
