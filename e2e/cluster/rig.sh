@@ -154,7 +154,7 @@ rig_control_plane() {
     --kubeconfig "$RIG/controller-manager.kubeconfig" --bind-address 127.0.0.1 --secure-port 0 \
     --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
     --use-service-account-credentials --leader-elect=false --allocate-node-cidrs=false \
-    --controllers '*,-nodeipam,-service-lb-controller,-route,-cloud-node-lifecycle' --profiling=false -v 1
+    --profiling=false -v 1
   start kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig "$RIG/scheduler.kubeconfig" --bind-address 127.0.0.1 --secure-port 0 \
     --leader-elect=false --profiling=false -v 1
@@ -240,9 +240,12 @@ rig_kubelet() {
   KUBELET_PORT=$(free_port)
   local k=$RIG/kubelet
   mkdir -p "$k/root" "$k/pods-logs"
-  local d; for d in /sys/fs/cgroup/*/; do
-    [[ -d $d && ! -e $d/cgroup.controllers || $d == */unified/ ]] && mkdir -p "$d${CGROUP_ROOT#/}" 2>/dev/null || true
-  done
+  local d
+  if [[ $CGROUPS == v2 ]]; then
+    mkdir -p "/sys/fs/cgroup$CGROUP_ROOT"
+  else
+    for d in /sys/fs/cgroup/*/; do [[ -e $d/cgroup.controllers ]] || mkdir -p "$d${CGROUP_ROOT#/}"; done
+  fi
   cat > "$k/config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -383,7 +386,7 @@ rig_down() {
   done
   # Cgroups under the rig's root, deepest first (each is empty once its processes are gone).
   local d
-  for d in /sys/fs/cgroup/*/"${CGROUP_ROOT#/}"; do
+  for d in /sys/fs/cgroup/*/"${CGROUP_ROOT#/}" "/sys/fs/cgroup$CGROUP_ROOT"; do
     [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
   done
   if [[ ${KEEP:-0} == 1 ]]; then echo "rig: KEEP=1: logs and state stay in $RIG" >&2; else rm -rf "$RIG"; fi
