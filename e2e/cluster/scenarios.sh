@@ -156,7 +156,7 @@ attach_breakpoint() {
   fwd=$(envoy_forward "$ns" "$POD")
   restarts=$(sidecar_restarts "$ns" app=fortio-server)
   if [[ $debugger == gdb ]]; then
-    printf '%s\n' "break envoy_like.cc:$HANDLER_LINE" continue "print request.path" detach quit > "$WORK/client.in"
+    printf '%s\n' "break envoy_like.cc:$HANDLER_LINE" continue "print request.path._M_dataplus._M_p" detach quit > "$WORK/client.in"
   else
     # lldb reads piped commands asynchronously: make `continue` wait for the stop.
     printf '%s\n' "script lldb.debugger.SetAsync(False)" "breakpoint set --file envoy_like.cc --line $HANDLER_LINE" \
@@ -173,7 +173,7 @@ attach_breakpoint() {
   ((rc == 0)) || fail "meshdbg attach --mode $mode --client $debugger exited $rc"
   if [[ $debugger == gdb ]]; then
     grep -q "Breakpoint 1, envoy_like::handle_request" "$WORK/attach.out" || fail "gdb did not stop in handle_request"
-    grep -q "\$1 = \"$path\"" "$WORK/attach.out" || fail "gdb did not read request.path"
+    grep -q "\$1 = .*\"$path\"" "$WORK/attach.out" || fail "gdb did not read request.path"
     grep -qE "Detaching from|detached\]" "$WORK/attach.out" || fail "gdb did not detach"
   else
     grep -q "stop reason = breakpoint 1" "$WORK/attach.out" || fail "lldb did not stop at the breakpoint"
@@ -241,16 +241,16 @@ start_session() {
   track "$MESHDBG_PID"
   local port; port=$(wait_ready "$WORK/events.jsonl" "$MESHDBG_PID") || { cat "$WORK/attach.err"; fail "no session"; }
   timeout 300 gdb -nx -batch "$ENVOY" -ex "target remote 127.0.0.1:$port" -ex "break envoy_like.cc:$HANDLER_LINE" \
-    -ex continue -ex "print request.path" -ex "shell sleep 600" > "$WORK/gdb.out" 2>&1 &
+    -ex continue -ex "print request.path._M_dataplus._M_p" -ex "shell sleep 600" > "$WORK/gdb.out" 2>&1 &
   GDB_PID=$!
   track "$GDB_PID"
   for _ in $(seq 1 240); do
-    grep -q '^\$1 = ' "$WORK/gdb.out" && break
+    grep -q '\$1 = ' "$WORK/gdb.out" && break
     kill -0 "$GDB_PID" 2>/dev/null || break
     envoy_get "$FWD" /ending >/dev/null 2>&1 &
     sleep 0.5
   done
-  grep -q '^\$1 = ' "$WORK/gdb.out" || { cat "$WORK/gdb.out"; fail "gdb did not stop at the breakpoint"; }
+  grep -q '\$1 = ' "$WORK/gdb.out" || { cat "$WORK/gdb.out"; fail "gdb did not stop at the breakpoint"; }
   echo "gdb stopped Envoy at handle_request"
 }
 
