@@ -15,7 +15,9 @@ scenario() {
   local name=$1 fn=$2 start rc
   start=$(date +%s)
   printf '\n=== %s\n' "$name"
-  ( set -euo pipefail; "$fn" ) && rc=0 || rc=$?
+  # Not part of an && or || list: there bash would ignore set -e inside the subshell.
+  ( set -euo pipefail; "$fn" )
+  rc=$?
   local took=$(( $(date +%s) - start ))
   if ((rc == 0)); then
     E2E_PASSED=$((E2E_PASSED + 1)); E2E_RESULTS+=("PASS $name (${took}s)")

@@ -1,13 +1,16 @@
 # The single-node test cluster of e2e/cluster/run.sh: bring-up and teardown. Sourced, not run.
 #
 # Everything lives under $RIG (a temp dir) and listens on 127.0.0.1 only: etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, the kubelet (this machine is the node, --node-ip
-# 127.0.0.1), a private containerd (own root, state, socket, config), a docker-registry and the
+# kube-controller-manager, kube-scheduler, the kubelet (this machine is the node; see NODE
+# below), a private containerd (own root, state, socket, config), a docker-registry and the
 # sidecar injector webhook. Pods get addresses from POD_CIDR on the rig's own bridge, with no
 # default route and nothing masqueraded: they reach only the bridge's subnet. The teardown
 # undoes every step by what it recorded (pids, mounts, netns, iptables chains, sysctls, cgroups).
 
-NODE=meshdbg-e2e-node
+# The kubelet refuses a loopback node IP, so the node's InternalIP is the bridge's address (on
+# this machine), and the API server reaches the kubelet by the node's Hostname address: its name,
+# localhost, which resolves to the loopback address the kubelet listens on.
+NODE=localhost
 BRIDGE=meshdbg-e2e0
 # RFC 2544's benchmarking range: never routed anywhere, so nothing here can reach another host.
 POD_CIDR=198.18.0.0/24
@@ -141,7 +144,7 @@ rig_control_plane() {
     --client-ca-file "$PKI/ca.crt" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
-    --kubelet-certificate-authority "$PKI/ca.crt" --kubelet-preferred-address-types InternalIP \
+    --kubelet-certificate-authority "$PKI/ca.crt" --kubelet-preferred-address-types Hostname \
     --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
     --service-account-issuer https://kubernetes.default.svc \
     --service-cluster-ip-range "$SERVICE_CIDR" \
@@ -219,6 +222,9 @@ state = "$c/state"
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
   enable_cdi = false
+  # Sandboxes ask for oom_score_adj -998; a machine that refuses lowering it (as this kind of
+  # VM does, even to root) needs the scores clamped at containerd's own.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -277,7 +283,7 @@ rotateCertificates: false
 serverTLSBootstrap: false
 YAML
   start kubelet "$BIN/kubelet" --config "$k/config.yaml" --kubeconfig "$RIG/kubelet.kubeconfig" \
-    --root-dir "$k/root" --node-ip 127.0.0.1 --hostname-override "$NODE" -v 1
+    --root-dir "$k/root" --node-ip "$POD_GATEWAY" --hostname-override "$NODE" -v 1
   wait_for "node $NODE" 180 bash -c "kubectl get node $NODE -o json | jq -e '.status.conditions[] | select(.type==\"Ready\" and .status==\"True\")'"
 }
 
