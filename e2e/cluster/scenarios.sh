@@ -247,6 +247,8 @@ start_session() {
   for _ in $(seq 1 240); do
     grep -q '\$1 = ' "$WORK/gdb.out" && break
     kill -0 "$GDB_PID" 2>/dev/null || break
+    # gdb goes on to the next command after a failed one: stop waiting once it has no process.
+    grep -qE 'Remote connection closed|The program is not being run' "$WORK/gdb.out" && break
     envoy_get "$FWD" /ending >/dev/null 2>&1 &
     sleep 0.5
   done
@@ -349,7 +351,7 @@ YAML
 scenario_rbac_role_attaches() {
   scenario_setup; on_image "$NS" "$DEBUG_IMAGE"
   rbac_roles
-  kubectl auth can-i create pods/portforward -n "$NS" --as alice --as-group meshdbg-debuggers >/dev/null ||
+  kubectl auth can-i create pods --subresource portforward -n "$NS" --as alice --as-group meshdbg-debuggers >/dev/null ||
     fail "the Role does not grant pods/portforward"
   attach_breakpoint "$NS" gdb ephemeral --kubeconfig "$RIG/alice.kubeconfig"
   echo "alice (group meshdbg-debuggers, the Role of docs/kube.md only) attached"
