@@ -7,14 +7,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mod="$here/go"
-command -v go >/dev/null || { echo "build.sh: go is missing (setup.sh --deps installs it)" >&2; exit 2; }
+command -v go >/dev/null || { echo "build.sh: go is missing: install Go 1.26 or later" >&2; exit 2; }
 
 k8s_version=$(awk '$1=="k8s.io/kubernetes"{print $2; exit}' "$mod/go.mod")
 components=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
 key=$( { cat "$mod/go.mod" "$mod/go.sum" "$mod/cmd/etcd/main.go"; echo "${components[*]}"; go version; } | sha256sum | cut -c1-16)
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/meshdbg-e2e/$key"
 bin="$cache/bin"
-export CGO_ENABLED=0 GOFLAGS=-mod=mod
+export CGO_ENABLED=0
 
 if [ ! -x "$bin/kubelet" ] || [ ! -x "$bin/etcd" ]; then
   echo "build.sh: building Kubernetes $k8s_version and etcd into $bin (cold: tens of minutes on 2 cores)" >&2
