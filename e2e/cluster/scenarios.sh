@@ -3,6 +3,7 @@
 # HANDLER_LINE, DEBUG_IMAGE, AGENT_IMAGE, STOCK_TAG) and kubectl as the rig's admin.
 
 ALL_SCENARIOS=(
+  cluster-debug-path
   sidecar-set-image-reset
   stock-sidecar-agent-image
   attach-ephemeral-gdb
@@ -147,6 +148,10 @@ healthy_after() {
 
 # --- attach with a client driven by a script ------------------------------------------------
 
+# The breakpoint's condition: only the test's requests (/e2e-...) stop Envoy, not the
+# readiness checks pilot-agent sends to /healthz nor the later /after-N requests.
+OURS="request.path._M_dataplus._M_p[1] == 'e'"
+
 # attach_breakpoint NS DEBUGGER MODE [ATTACH_OPTION...]: `meshdbg attach --client DEBUGGER`
 # with the debugger's commands on stdin: a breakpoint in Envoy's request handler, hit by
 # requests sent through a port-forward until the debugger exits; a variable read; detach.
@@ -156,10 +161,10 @@ attach_breakpoint() {
   fwd=$(envoy_forward "$ns" "$POD")
   restarts=$(sidecar_restarts "$ns" app=fortio-server)
   if [[ $debugger == gdb ]]; then
-    printf '%s\n' "break envoy_like.cc:$HANDLER_LINE" continue "print request.path._M_dataplus._M_p" detach quit > "$WORK/client.in"
+    printf '%s\n' "break envoy_like.cc:$HANDLER_LINE if $OURS" continue "print request.path._M_dataplus._M_p" detach quit > "$WORK/client.in"
   else
     # lldb reads piped commands asynchronously: make `continue` wait for the stop.
-    printf '%s\n' "script lldb.debugger.SetAsync(False)" "breakpoint set --file envoy_like.cc --line $HANDLER_LINE" \
+    printf '%s\n' "script lldb.debugger.SetAsync(False)" "breakpoint set --file envoy_like.cc --line $HANDLER_LINE --condition \"$OURS\"" \
       "process continue" "frame variable request.path" "process detach" quit > "$WORK/client.in"
   fi
   timeout 300 "$MESHDBG" attach -n "$ns" "$POD" --mode "$mode" --debugger "$debugger" --client "$debugger" \
@@ -192,6 +197,39 @@ scenario_setup() {
   if ! kubectl get sts fortio-server -n "$NS" >/dev/null 2>&1; then
     deploy_fortio "$NS" "$REGISTRY/proxyv2:$STOCK_TAG"
   fi
+}
+
+# The rig's own check, without meshdbg: what meshdbg's ephemeral mode relies on works on this
+# cluster. A gdbserver from the debug image in an ephemeral container that targets istio-proxy
+# and has only SYS_PTRACE (kubectl debug --profile=general) attaches to Envoy (uid 1337) in the
+# shared PID namespace; gdb reaches it through a port-forward, stops Envoy at the handler on a
+# request, reads it and detaches; Envoy serves on. A meshdbg failure with this passing is meshdbg's.
+scenario_cluster_debug_path() {
+  scenario_setup
+  on_image "$NS" "$DEBUG_IMAGE"
+  local name=probe-$RANDOM fwd restarts
+  restarts=$(sidecar_restarts "$NS" app=fortio-server)
+  kubectl debug -n "$NS" "$POD" --target istio-proxy --image "$DEBUG_IMAGE" --profile=general --container "$name" -- \
+    /opt/meshdbg/bin/sh -c 'for p in /proc/[0-9]*; do read c < $p/comm; [ "$c" = envoy ] && exec /opt/meshdbg/bin/gdbserver --once --attach 127.0.0.1:2345 ${p#/proc/}; done; echo no envoy; exit 1' >/dev/null
+  for _ in $(seq 1 60); do kubectl logs -n "$NS" "$POD" -c "$name" 2>/dev/null | grep -q "Listening on port" && break; sleep 1; done
+  kubectl logs -n "$NS" "$POD" -c "$name" | sed 's/^/  gdbserver: /'
+  kubectl port-forward -n "$NS" "pod/$POD" --address 127.0.0.1 :2345 > "$WORK/gdbserver-forward" 2>&1 &
+  track $!
+  local port
+  for _ in $(seq 1 30); do
+    port=$(sed -n 's/^Forwarding from 127.0.0.1:\([0-9]*\) .*/\1/p' "$WORK/gdbserver-forward" | head -1)
+    [[ -n $port ]] && break; sleep 0.5
+  done
+  fwd=$(envoy_forward "$NS" "$POD")
+  timeout 120 gdb -nx -batch "$ENVOY" -ex "target remote 127.0.0.1:$port" -ex "break envoy_like.cc:$HANDLER_LINE if $OURS" \
+    -ex continue -ex "print request.path._M_dataplus._M_p" -ex detach > "$WORK/gdb.out" 2>&1 &
+  local gdb_pid=$!
+  requests_while "$gdb_pid" envoy_get "$fwd" /e2e-probe
+  wait "$gdb_pid" || true
+  grep -E "hit Breakpoint|\\\$1 = |detached" "$WORK/gdb.out" | sed 's/^/  | /'
+  grep -q '\$1 = .*"/e2e-probe"' "$WORK/gdb.out" || { cat "$WORK/gdb.out"; fail "gdb through the cluster did not stop Envoy at the handler"; }
+  grep -q "detached\]" "$WORK/gdb.out" || fail "gdb did not detach"
+  healthy_after "$NS" "$fwd" "$restarts"
 }
 
 scenario_sidecar_set_image_reset() {
@@ -240,7 +278,7 @@ start_session() {
   MESHDBG_PID=$!
   track "$MESHDBG_PID"
   local port; port=$(wait_ready "$WORK/events.jsonl" "$MESHDBG_PID") || { cat "$WORK/attach.err"; fail "no session"; }
-  timeout 300 gdb -nx -batch "$ENVOY" -ex "target remote 127.0.0.1:$port" -ex "break envoy_like.cc:$HANDLER_LINE" \
+  timeout 300 gdb -nx -batch "$ENVOY" -ex "target remote 127.0.0.1:$port" -ex "break envoy_like.cc:$HANDLER_LINE if $OURS" \
     -ex continue -ex "print request.path._M_dataplus._M_p" -ex "shell sleep 600" > "$WORK/gdb.out" 2>&1 &
   GDB_PID=$!
   track "$GDB_PID"
