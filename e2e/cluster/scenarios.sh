@@ -91,12 +91,12 @@ on_image() {
 
 # Background processes of a scenario, by pid in $WORK/pids (also from command substitutions).
 track() { echo "$1" >> "$WORK/pids"; }
+# Runs as the scenario's EXIT trap, under its set -e: a pid already gone must not fail it.
 scenario_cleanup() {
   local pid
-  for pid in $(cat "$WORK/pids" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null; done
+  for pid in $(cat "$WORK/pids" 2>/dev/null || true); do kill -TERM "$pid" 2>/dev/null || true; done
   sleep 0.5
-  for pid in $(cat "$WORK/pids" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-  return 0
+  for pid in $(cat "$WORK/pids" 2>/dev/null || true); do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
 # envoy_forward NS POD: a kubectl port-forward to Envoy's port (127.0.0.1:15000 in the pod:
