@@ -206,7 +206,6 @@ scenario_setup() {
 # request, reads it and detaches; Envoy serves on. A meshdbg failure with this passing is meshdbg's.
 scenario_cluster_debug_path() {
   scenario_setup
-  on_image "$NS" "$DEBUG_IMAGE"
   local name=probe-$RANDOM fwd restarts
   restarts=$(sidecar_restarts "$NS" app=fortio-server)
   kubectl debug -n "$NS" "$POD" --target istio-proxy --image "$DEBUG_IMAGE" --profile=general --container "$name" -- \
@@ -234,7 +233,12 @@ scenario_cluster_debug_path() {
 
 scenario_sidecar_set_image_reset() {
   scenario_setup
+  # From the template as deployed: an earlier scenario's set-image is undone first (a no-op
+  # when there was none).
+  "$MESHDBG" sidecar reset sts/fortio-server -n "$NS" --wait >/dev/null
   on_image "$NS" "$REGISTRY/proxyv2:$STOCK_TAG"
+  kubectl get sts fortio-server -n "$NS" -o json | jq -e '.spec.template.metadata.annotations["meshdbg.dev/sidecar-previous"] == null' >/dev/null ||
+    fail "the template still carries meshdbg.dev/sidecar-previous after reset"
   local before after
   before=$(kubectl get sts fortio-server -n "$NS" -o json | jq -S .spec.template)
   "$MESHDBG" sidecar set-image sts/fortio-server -n "$NS" --image "$DEBUG_IMAGE" --memory 512Mi --memory-limit 4Gi --wait
