@@ -7,8 +7,10 @@ cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 
 # The debuggers and servers meshdbg drives, compilers for targets and DWARF fixtures, dwarf tools
 # the tests cross-check against, containerd + runc + a registry for container and image tests,
-# debuginfod (a real server for the debuginfod tests), and hyperfine, jq, socat and python3 for
-# the benchmarks in bench/.
+# debuginfod (a real server for the debuginfod tests), hyperfine, jq, socat and python3 for the
+# benchmarks in bench/, and for e2e/cluster/run.sh's single-node cluster the CNI plugins (bridge,
+# host-local, loopback, portmap), iptables, openssl and curl (its Kubernetes and etcd are built
+# with the machine's Go).
 packages=(
   openjdk-17-jdk-headless maven
   g++ clang-14 lld-14 llvm-14 binutils
@@ -16,6 +18,7 @@ packages=(
   util-linux procps iproute2
   containerd runc docker-registry busybox-static apache2-utils
   hyperfine time jq socat python3
+  containernetworking-plugins iptables openssl curl
 )
 
 missing=()

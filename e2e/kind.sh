@@ -24,9 +24,7 @@ NS=demo
 IMAGE=localhost:${REG_PORT}/proxyv2:${ISTIO_VERSION}-meshdbg
 WORK=$(mktemp -d)
 ATTACH_PID=
-
-step() { printf '\n==> %s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+source "$HERE/lib.sh"
 
 finish() {
   local code=$?
@@ -40,9 +38,7 @@ finish() {
 }
 trap finish EXIT
 
-for tool in docker kind kubectl istioctl gdb jq; do
-  command -v "$tool" >/dev/null || fail "$tool is not on PATH"
-done
+require_tools docker kind kubectl istioctl gdb jq curl || exit 1
 [[ -x "$MESHDBG" ]] || fail "meshdbg launcher $MESHDBG not found (build with: mvn -B package)"
 
 step "local registry on 127.0.0.1:$REG_PORT"
@@ -120,7 +116,8 @@ step "debug image: meshdbg image build (stripped Envoy; the local file keeps the
 step "meshdbg sidecar set-image (with --dry-run first)"
 "$MESHDBG" sidecar set-image deploy/httpbin -n "$NS" --image "$IMAGE" --memory 512Mi --memory-limit 4Gi --dry-run
 "$MESHDBG" sidecar set-image deploy/httpbin -n "$NS" --image "$IMAGE" --memory 512Mi --memory-limit 4Gi --wait
-running=$(kubectl get pods -n "$NS" -l app=httpbin -o jsonpath='{.items[*].spec.containers[?(@.name=="istio-proxy")].image}')
+# The sidecar is a container, or with native sidecars an init container with restartPolicy Always.
+running=$(sidecar_images "$NS" app=httpbin | tr '\n' ' ')
 [[ " $running " == *" $IMAGE "* ]] || fail "the sidecar does not run $IMAGE (runs: $running)"
 
 # attach MODE: starts meshdbg attach in the background, waits for its ready event, sets PORT.
@@ -130,14 +127,8 @@ attach() {
   "$MESHDBG" attach deploy/httpbin -n "$NS" --mode "$mode" --symbols "$ENVOY" --debugger gdb \
     --max-pause 60s --client none -o json > "$WORK/events.jsonl" 2> "$WORK/attach.err" &
   ATTACH_PID=$!
-  for _ in $(seq 1 180); do
-    # The last line may be half written: jq's complaint about it is not a failure here.
-    PORT=$(jq -r 'select(.event=="ready" and .source==null) | .port' "$WORK/events.jsonl" 2>/dev/null | head -1 || true)
-    [[ -n "$PORT" ]] && return 0
-    kill -0 "$ATTACH_PID" 2>/dev/null || { cat "$WORK/attach.err" >&2; fail "meshdbg attach --mode $mode ended early"; }
-    sleep 1
-  done
-  fail "no ready event from meshdbg attach --mode $mode"
+  PORT=$(wait_ready "$WORK/events.jsonl" "$ATTACH_PID" 180) ||
+    { cat "$WORK/attach.err" >&2; fail "meshdbg attach --mode $mode gave no ready event"; }
 }
 
 detach() {
@@ -145,17 +136,20 @@ detach() {
   wait "$ATTACH_PID" || true
   ATTACH_PID=
   jq -e 'select(.event=="done")' "$WORK/events.jsonl" >/dev/null || fail "meshdbg did not report the end of the session"
-  [[ -z $(kubectl get pods -n "$NS" -o json | jq -r '.items[].metadata.annotations["meshdbg.dev/session"] // empty') ]] ||
-    fail "the session annotation is still on a pod"
+  no_session_left "$NS" || fail "the session annotation is still on a pod"
 }
 
 step "meshdbg attach (ephemeral mode): breakpoint in the HTTP connection manager, hit by a request"
 attach ephemeral
-(sleep 8; request >/dev/null || true) &
-gdb -nx -batch "$ENVOY" \
+# Requests go on until gdb exits: one sent at a fixed time can come before gdb has loaded
+# Envoy's symbols and set the breakpoint.
+timeout 600 gdb -nx -batch "$ENVOY" \
   -ex "target remote 127.0.0.1:$PORT" \
   -ex "break Envoy::Http::ConnectionManagerImpl::ActiveStream::decodeHeaders" \
-  -ex "continue" -ex "bt 3" -ex "detach" > "$WORK/gdb.out" 2>&1 || true
+  -ex "continue" -ex "bt 3" -ex "detach" > "$WORK/gdb.out" 2>&1 &
+GDB_PID=$!
+requests_while "$GDB_PID" request
+wait "$GDB_PID" || true
 grep -q "Breakpoint 1, .*decodeHeaders" "$WORK/gdb.out" || { cat "$WORK/gdb.out"; fail "the breakpoint was not hit"; }
 grep -q "detached" "$WORK/gdb.out" || { cat "$WORK/gdb.out"; fail "gdb did not detach"; }
 detach
@@ -163,7 +157,7 @@ detach
 
 step "meshdbg attach --mode node: registers, detach, node pod removed"
 attach node
-gdb -nx -batch "$ENVOY" -ex "target remote 127.0.0.1:$PORT" -ex "info registers rip" -ex "detach" > "$WORK/gdb.out" 2>&1 || true
+timeout 600 gdb -nx -batch "$ENVOY" -ex "target remote 127.0.0.1:$PORT" -ex "info registers rip" -ex "detach" > "$WORK/gdb.out" 2>&1 || true
 grep -q "rip" "$WORK/gdb.out" || { cat "$WORK/gdb.out"; fail "no registers through node mode"; }
 detach
 for _ in $(seq 1 30); do
@@ -173,7 +167,7 @@ done
 [[ -z $(kubectl get pods -n meshdbg-system -l app.kubernetes.io/managed-by=meshdbg -o name) ]] || fail "node pod left behind"
 [[ $(request) == 200 ]] || fail "the app does not serve after the node session"
 
-restarts=$(kubectl get pods -n "$NS" -l app=httpbin -o jsonpath='{.items[*].status.containerStatuses[?(@.name=="istio-proxy")].restartCount}')
+restarts=$(sidecar_restarts "$NS" app=httpbin)
 for r in $restarts; do [[ $r == 0 ]] || fail "istio-proxy restarted ($restarts)"; done
 
 step "meshdbg sidecar reset, then cleanup"
