@@ -341,50 +341,35 @@ scenario_ending_ctrl_c() {
 
 # --- RBAC -----------------------------------------------------------------------------------
 
-# The Role of docs/kube.md for group meshdbg-debuggers; the same without pods/portforward for
-# group meshdbg-no-forward.
+# The Role meshdbg prints (`meshdbg rbac role`, the one docs/kube.md shows: a test keeps them
+# equal) for group meshdbg-debuggers; the same without its pods/portforward rule for group
+# meshdbg-no-forward.
 rbac_roles() {
-  kubectl apply -n "$NS" -f - >/dev/null <<'YAML'
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: meshdbg-ephemeral}
-rules:
-- apiGroups: [""]
-  resources: [pods]
-  verbs: [get, list, patch]
-- apiGroups: [""]
-  resources: [pods/ephemeralcontainers]
-  verbs: [patch]
-- apiGroups: [""]
-  resources: [pods/log]
-  verbs: [get]
-- apiGroups: [""]
-  resources: [pods/portforward]
-  verbs: [create]
----
+  "$MESHDBG" rbac role -n "$NS" > "$WORK/role.yaml"
+  python3 - "$WORK/role.yaml" > "$WORK/no-forward.yaml" <<'PY'
+import sys
+role = open(sys.argv[1]).read().split("\n---\n")[0]
+rules = role.split("\n- ")
+kept = [r for r in rules if "pods/portforward" not in r]
+print("\n- ".join(kept).replace("name: meshdbg-ephemeral,", "name: meshdbg-no-forward,"))
+PY
+  kubectl apply -f "$WORK/role.yaml" -f "$WORK/no-forward.yaml" >/dev/null
+  kubectl apply -f - >/dev/null <<YAML
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
-metadata: {name: meshdbg-debuggers}
+metadata: {name: meshdbg-debuggers, namespace: $NS}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: meshdbg-ephemeral}
 subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: meshdbg-debuggers}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: meshdbg-no-forward}
-rules:
-- apiGroups: [""]
-  resources: [pods]
-  verbs: [get, list, patch]
-- apiGroups: [""]
-  resources: [pods/ephemeralcontainers]
-  verbs: [patch]
-- apiGroups: [""]
-  resources: [pods/log]
-  verbs: [get]
+kind: ClusterRoleBinding
+metadata: {name: meshdbg-debuggers-namespaces}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: meshdbg-ephemeral-namespaces}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: meshdbg-debuggers}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
-metadata: {name: meshdbg-no-forward}
+metadata: {name: meshdbg-no-forward, namespace: $NS}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: meshdbg-no-forward}
 subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: meshdbg-no-forward}]
 YAML

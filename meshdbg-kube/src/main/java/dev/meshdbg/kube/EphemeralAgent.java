@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * The default mode: an ephemeral container in the target pod that shares the sidecar's PID
- * namespace. It cannot be removed afterwards; the agent exits on its idle timeout once nobody is attached.
+ * namespace. It cannot be removed afterwards; its agent exits once the session (meshdbg's lease) is over.
  */
 public final class EphemeralAgent implements AgentHandle {
     /** Tries of the ephemeralcontainers patch when the pod changed under it (409 Conflict). */

@@ -19,9 +19,10 @@ import java.util.Set;
  *   and the target's files (its libraries, for the debugger) are read through
  *   {@code /proc/PID/root}, which the guard puts in front of the paths the debugger asks for.</li>
  *   <li>The target is in another PID namespace (a container seen from its node): when its image
- *   carries a server, that one runs under {@code nsenter -t HOSTPID -m -p -u --} (never
- *   {@code -n}: it still listens on our loopback) and attaches by the target's own pid; otherwise
- *   our own server attaches by the host pid, as in the shared case.</li>
+ *   carries a server and we have {@code nsenter}, that server runs under
+ *   {@code nsenter -t HOSTPID -m -p -u --} (never {@code -n}: it still listens on our loopback)
+ *   and attaches by the target's own pid; otherwise our own server attaches by the host pid, as
+ *   in the shared case (a node agent's image has no nsenter).</li>
  * </ul>
  * Either way the host pid is kept, so the guard can signal the target itself.
  */
@@ -78,7 +79,7 @@ public final class DebugServerLocator {
         Path targetRoot = scanner.procRoot().resolve(target.hostPid() + "/root");
         String fileRoot = target.namespaces().mnt() == scanner.ours().mnt() ? "" : "/proc/" + target.hostPid() + "/root";
         boolean sharedPid = target.namespaces().pid() == scanner.ours().pid();
-        if (!sharedPid) {
+        if (!sharedPid && canEnter()) {
             Optional<String> inTarget = server.isPresent()
                     ? server.filter(path -> dev.meshdbg.agent.server.DebugServerLocator.present(targetRoot, path))
                     : search(targetRoot, target, debugger);
@@ -106,6 +107,12 @@ public final class DebugServerLocator {
         return MeshdbgException.badInput(what + " for pid " + target.hostPid() + ": looked at " + String.join(", ", looked)
                 + "; run meshdbg's agent image (meshdbg image agent), install " + debugger.serverName()
                 + " here, or name one with --server PATH");
+    }
+
+    /** nsenter in our own filesystem: a node agent's image (distroless) has none, and then needs none. */
+    private boolean canEnter() {
+        return ownDirs().stream().anyMatch(d -> java.nio.file.Files.isExecutable(
+                ownRoot.resolve(d.substring(1)).resolve("nsenter")));
     }
 
     /** Our own image's directory first, then our PATH. */

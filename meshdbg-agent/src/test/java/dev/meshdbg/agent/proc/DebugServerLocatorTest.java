@@ -68,6 +68,17 @@ class DebugServerLocatorTest {
     }
 
     @Test
+    void withoutNsenterOursAttachesEvenWhenTheTargetHasAServer() throws Exception {
+        Files.createFile(root.resolve("usr/bin/gdbserver"));
+        Path own = Files.createDirectories(dir.resolve("own/opt/meshdbg/bin"));
+        Files.createFile(own.resolve("gdbserver"));
+        var p = new DebugServerLocator(proc.scanner(), dir.resolve("own")).locate(envoy(), Debugger.GDB, Optional.empty());
+        assertThat(p.commandPrefix()).isEmpty();
+        assertThat(p.binary()).isEqualTo("/opt/meshdbg/bin/gdbserver");
+        assertThat(p.attachPid()).isEqualTo(1002);
+    }
+
+    @Test
     void sharingThePidNamespaceNeverEntersAny() throws Exception {
         // An ephemeral container: the sidecar's PID namespace, a mount namespace of its own, no CAP_SYS_ADMIN.
         proc.add(7, "/usr/local/bin/envoy", "envoy", List.of("envoy"), "0::/kubepods/x\n", 7, 9001, FakeProc.HOST_PID, 9003);
@@ -86,6 +97,8 @@ class DebugServerLocatorTest {
     @Test
     void missingServerNamesWhereItLooked() throws Exception {
         Path own = Files.createDirectories(dir.resolve("own"));
+        Path nsenter = Files.createFile(Files.createDirectories(own.resolve("usr/bin")).resolve("nsenter"));
+        nsenter.toFile().setExecutable(true); // with nsenter, the target's own filesystem is searched first
         assertThatThrownBy(() -> new DebugServerLocator(proc.scanner(), own).locate(envoy(), Debugger.GDB, Optional.empty()))
                 .hasMessageContaining("no gdbserver found for pid 1002")
                 .hasMessageContaining(root.resolve("opt/meshdbg/bin/gdbserver").toString())

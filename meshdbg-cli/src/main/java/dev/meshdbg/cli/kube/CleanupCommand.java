@@ -49,7 +49,7 @@ public final class CleanupCommand implements Callable<Integer> {
             report.deletedPods().forEach(p -> out.println("deleted node agent pod " + p));
             report.clearedAnnotations().forEach(p -> out.println("removed the session annotation from pod " + p));
             report.runningEphemeralAgents().forEach(p -> out.println("ephemeral agent still running in pod " + p
-                    + " (cannot be removed; it exits on its idle timeout)"));
+                    + " (cannot be removed; its agent exits by itself once its session is over)"));
             if (report.empty()) {
                 out.println("nothing to clean up");
             }
