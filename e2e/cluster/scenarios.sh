@@ -163,9 +163,14 @@ attach_breakpoint() {
   if [[ $debugger == gdb ]]; then
     printf '%s\n' "break envoy_like.cc:$HANDLER_LINE if $OURS" continue "print request.path._M_dataplus._M_p" detach quit > "$WORK/client.in"
   else
-    # lldb reads piped commands asynchronously: make `continue` wait for the stop.
+    # lldb reads piped commands asynchronously: make `continue` wait for the stop. Then select the
+    # thread at the breakpoint, as a person does with `thread select`: in node mode lldb-server
+    # runs in the host's PID namespace and reports the threads it stopped itself as stopped by
+    # SIGSTOP (docs/kube.md), so lldb may select another one.
     printf '%s\n' "script lldb.debugger.SetAsync(False)" "breakpoint set --file envoy_like.cc --line $HANDLER_LINE --condition \"$OURS\"" \
-      "process continue" "frame variable request.path" "process detach" quit > "$WORK/client.in"
+      "process continue" \
+      "script [lldb.process.SetSelectedThread(t) for t in lldb.process if t.GetStopReason() == lldb.eStopReasonBreakpoint]" \
+      "frame variable request.path" "process detach" quit > "$WORK/client.in"
   fi
   timeout 300 "$MESHDBG" attach -n "$ns" "$POD" --mode "$mode" --debugger "$debugger" --client "$debugger" \
     --symbols "$ENVOY" --source-root "$ENVOY_WORKSPACE" --out "$WORK/out" --max-pause 60s "$@" \
