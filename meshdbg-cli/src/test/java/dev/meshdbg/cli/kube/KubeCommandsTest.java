@@ -103,6 +103,18 @@ class KubeCommandsTest {
     }
 
     @Test
+    void aSidecarImageWhoseLabelsCannotBeReadIsRefusedBeforeAnyChange() {
+        // Without --image the sidecar's own image must carry the agent, by its labels; its registry
+        // (registry.test) cannot be reached here, so meshdbg cannot tell and says what to pass.
+        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("meshdbg: cannot read the labels of the sidecar's image registry.test/proxyv2:1.24-debug")
+                .contains("pass --image with an agent image (meshdbg image agent --to REF)").hasLineCount(1);
+        assertThat(cluster.annotatedPods()).isEmpty();
+        assertThat(cluster.client.pods().withName("web-1").get().getSpec().getEphemeralContainers()).isEmpty();
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() {
         CliRun pod = CliRun.of("attach", "web-404", "--kubeconfig", kubeconfig);
         assertThat(pod.exitCode()).isEqualTo(2);
@@ -186,7 +198,7 @@ class KubeCommandsTest {
     void aValidationRefusalIsTheServersCause() {
         cluster.invalidNextEphemeralPatch("Pod \"web-1\" is invalid: spec.ephemeralContainers[0].image: Required value",
                 "spec.ephemeralContainers[0].image", "Required value");
-        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig);
+        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig, "--image", FakeCluster.AGENT_IMAGE);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("meshdbg: the API server refused the agent container for pod shop/web-1:"
                 + " spec.ephemeralContainers[0].image: Required value" + System.lineSeparator());
@@ -204,7 +216,7 @@ class KubeCommandsTest {
                 assertThat(new String(s.getInputStream().readNBytes(5))).isEqualTo("$g#67");
             }
         };
-        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig);
+        CliRun run = CliRun.of("attach", "web-1", "--kubeconfig", kubeconfig, "--image", FakeCluster.AGENT_IMAGE);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEqualTo("warning: not allowed to patch pods in namespace shop: the pod will not carry the"
                 + " meshdbg.dev/session annotation, so others will not see this session; going on" + System.lineSeparator());
