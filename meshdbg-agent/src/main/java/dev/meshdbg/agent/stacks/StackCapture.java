@@ -25,8 +25,14 @@ import java.util.Set;
  * every stack (whose range needs the stack pointer) and the detach.
  */
 public final class StackCapture {
-    /** gdb's x86-64 {@code g} order to DWARF numbers (gdb: rax rbx rcx rdx rsi rdi rbp rsp r8..r15 rip). */
-    private static final int[] G_TO_DWARF = {0, 3, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    /**
+     * The registers unwinding needs (the callee-saved ones, the stack pointer and pc) by their
+     * numbers in both servers (rbx 1, rbp 6, rsp 7, r12-r15 12-15, rip 16), paired with their
+     * DWARF numbers. gdbserver sends them in its {@code g} reply in this numbering, eight bytes
+     * each; lldb-server's {@code g} is the kernel's register block instead, so it is asked with
+     * {@code p}, one register at a time (gdbserver 13 does not answer {@code p}).
+     */
+    private static final int[][] SERVER_TO_DWARF = {{1, 3}, {6, 6}, {7, 7}, {12, 12}, {13, 13}, {14, 14}, {15, 15}, {16, 16}};
     /**
      * Bytes per {@code m} request: the hex reply (two characters a byte) fits the smallest packet
      * buffer of the servers we drive (gdbserver 13: 18 KiB; lldb-server: 128 KiB).
@@ -100,12 +106,13 @@ public final class StackCapture {
         List<long[]> registers = new ArrayList<>();
         List<Long> order = new ArrayList<>();
         int at = listed;
+        int per = registerRequests(0).size();
         for (long tid : knownTids) {
             if (tids.contains(tid)) {
                 order.add(tid);
-                registers.add(registers(replies.get(at), replies.get(at + 1)));
+                registers.add(registers(replies.subList(at, at + per)));
             }
-            at += 2;
+            at += per;
         }
         List<Long> born = tids.stream().filter(t -> !knownTids.contains(t)).toList();
         List<String> late = new ArrayList<>();
@@ -113,7 +120,7 @@ public final class StackCapture {
         List<String> lateReplies = askAll(channel, late);
         for (int i = 0; i < born.size(); i++) {
             order.add(born.get(i));
-            registers.add(registers(lateReplies.get(2 * i), lateReplies.get(2 * i + 1)));
+            registers.add(registers(lateReplies.subList(i * per, (i + 1) * per)));
         }
         // Wave 2: every stack, then the detach.
         List<String> memory = new ArrayList<>();
@@ -146,8 +153,17 @@ public final class StackCapture {
         return threads;
     }
 
-    private static List<String> registerRequests(long tid) {
-        return List.of("Hg" + Long.toHexString(tid), "g");
+    private List<String> registerRequests(long tid) {
+        List<String> r = new ArrayList<>();
+        r.add("Hg" + Long.toHexString(tid));
+        if (spec.kind() == DebugServer.Kind.GDBSERVER) {
+            r.add("g");
+            return r;
+        }
+        for (int[] reg : SERVER_TO_DWARF) {
+            r.add("p" + Integer.toHexString(reg[0]));
+        }
+        return r;
     }
 
     /** The rest of the thread list, one request at a time. */
@@ -190,16 +206,24 @@ public final class StackCapture {
         return out.toByteArray();
     }
 
-    /** Registers from a {@code g} reply, or null when the thread could not be selected (it ended). */
-    private static long[] registers(String selected, String g) {
-        if (!selected.equals("OK") || g.isEmpty() || g.startsWith("E")) {
+    /**
+     * Registers from the replies to {@link #registerRequests}: the thread selection, then one
+     * little-endian hex value each. Null when the thread could not be selected (it ended).
+     */
+    private static long[] registers(List<String> replies) {
+        if (!replies.get(0).equals("OK")) {
             return null;
         }
         long[] regs = new long[ThreadStack.REGISTERS];
-        for (int i = 0; i < G_TO_DWARF.length && (i + 1) * 16 <= g.length(); i++) {
-            String hex = g.substring(i * 16, (i + 1) * 16);
-            if (!hex.contains("x")) {
-                regs[G_TO_DWARF[i]] = Long.reverseBytes(Long.parseUnsignedLong(hex, 16));
+        boolean whole = replies.size() == 2;
+        for (int i = 0; i < SERVER_TO_DWARF.length; i++) {
+            String reply = replies.get(whole ? 1 : i + 1);
+            int at = whole ? SERVER_TO_DWARF[i][0] * 16 : 0;
+            if (reply.length() >= at + 16) {
+                String hex = reply.substring(at, at + 16);
+                if (!hex.contains("x") && !reply.startsWith("E")) {
+                    regs[SERVER_TO_DWARF[i][1]] = Long.reverseBytes(Long.parseUnsignedLong(hex, 16));
+                }
             }
         }
         return regs;
@@ -244,15 +268,14 @@ public final class StackCapture {
      * of these classes happen while the target still runs, not during the stop.
      */
     static void warmUp() {
-        String canned = frame("OK") + frame("m1") + frame("l") + frame("OK") + frame("0".repeat(16 * 24))
-                + frame("0011*\"");
+        String canned = frame("OK") + frame("m1") + frame("l") + frame("OK") + frame("0".repeat(16 * 17)) + frame("0011*\"");
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         RspChannel fake = new RspChannel(new ByteArrayInputStream(canned.getBytes(StandardCharsets.ISO_8859_1)), sink, sink);
         try {
             fake.noAck(true);
             List<String> r = askAll(fake, List.of("qfThreadInfo", "qsThreadInfo", "Hg1", "g", "m0,10"));
             threadIds(r.subList(0, 2));
-            registers(r.get(2), r.get(3));
+            registers(r.subList(2, 4));
             memory(r.subList(4, 5));
         } catch (IOException | RuntimeException e) {
             // Only a warm-up: the real conversation reports its own failures.

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The stacks of one process as the agent captured them (its {@code stacks} event), with source
- * locations added on this side. {@code pod} is the pod name (in a cluster) or the UTS hostname.
+ * locations added on this side. {@code pod} is the pod name in a cluster, null on this machine.
  */
 record CapturedStacks(String pod, long hostPid, long innerPid, String exe, String buildId, String server,
                       long pauseMicros, List<Thread> threads) {
