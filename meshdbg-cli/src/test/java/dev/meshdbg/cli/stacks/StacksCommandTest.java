@@ -168,6 +168,29 @@ class StacksCommandTest {
         target.assertRunningAndServing();
     }
 
+    /**
+     * An agent SIGKILLed at any moment of a capture — before, during or after the stop — leaves
+     * the target running: its debug server loses its pipe and detaches, and exits.
+     */
+    @Test
+    void anAgentKilledMidCaptureLeavesTheTargetRunning() throws Exception {
+        Target target = start(optimized);
+        String pid = Long.toString(target.process().pid());
+        for (int delayMs : new int[] {150, 300, 450, 600, 750, 900, 1200}) {
+            Process agent = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), "dev.meshdbg.agent.AgentMain", "--stacks", "--pid", pid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            started.add(agent);
+            Thread.sleep(delayMs);
+            List<ProcessHandle> servers = agent.descendants().toList();
+            agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            for (ProcessHandle server : servers) {
+                assertThat(server.onExit().get(10, TimeUnit.SECONDS).isAlive()).as("debug server left behind").isFalse();
+            }
+            target.assertRunningAndServing();
+        }
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         Process gone = new ProcessBuilder("true").start();
