@@ -43,7 +43,7 @@ public final class LlvmSymbolizer {
         List<Path> found = new ArrayList<>();
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty()) {
-                found.addAll(matching(Path.of(dir), NAME));
+                matching(Path.of(dir), NAME).stream().filter(Files::isExecutable).forEach(found::add);
             }
         }
         for (Path llvm : matching(Path.of("/usr/lib"), LLVM_DIR)) {
@@ -130,7 +130,7 @@ public final class LlvmSymbolizer {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                if (name.matcher(p.getFileName().toString()).matches() && (Files.isExecutable(p) || Files.isDirectory(p))) {
+                if (name.matcher(p.getFileName().toString()).matches()) {
                     out.add(p);
                 }
             }
