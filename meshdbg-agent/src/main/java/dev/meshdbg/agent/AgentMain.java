@@ -10,6 +10,8 @@ import dev.meshdbg.agent.proc.SymbolsCheck;
 import dev.meshdbg.agent.proc.Target;
 import dev.meshdbg.agent.proc.TargetWatch;
 import dev.meshdbg.agent.server.DebugServer;
+import dev.meshdbg.agent.stacks.StacksOptions;
+import dev.meshdbg.agent.stacks.StacksRun;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.BuildId;
 import java.io.PrintStream;
@@ -47,12 +49,14 @@ public final class AgentMain {
     public static void main(String[] args) throws UnsupportedEncodingException {
         AgentEvents events = new AgentEvents(new PrintStream(System.out, true, "UTF-8"));
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.err.println(AgentOptions.USAGE);
+            System.err.println(AgentOptions.USAGE + "\n" + StacksOptions.USAGE);
             System.exit(0);
         }
         int code;
         try {
-            code = run(AgentOptions.parse(List.of(args)), events);
+            code = StacksOptions.requested(List.of(args))
+                    ? StacksRun.run(StacksOptions.parse(List.of(args)), events)
+                    : run(AgentOptions.parse(List.of(args)), events);
         } catch (MeshdbgException e) {
             events.error(e);
             code = e.exitCode();

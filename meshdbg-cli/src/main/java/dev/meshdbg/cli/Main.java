@@ -33,6 +33,9 @@ public final class Main {
             // One `attach` for both paths; each has its own options and help.
             wanted = java.util.Map.of(first, dev.meshdbg.cli.attach.AttachCommand::new);
         }
+        if (first.equals("stacks") && java.util.Arrays.asList(args).contains("--local")) {
+            wanted = java.util.Map.of(first, dev.meshdbg.cli.stacks.LocalStacksCommand::new);
+        }
         wanted.forEach((name, command) -> cli.addSubcommand(name, command.get()));
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::badArguments);

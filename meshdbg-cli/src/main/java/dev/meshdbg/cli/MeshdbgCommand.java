@@ -27,6 +27,8 @@ public final class MeshdbgCommand implements Runnable {
         c.put("demo", dev.meshdbg.cli.demo.DemoCommand::new);
         // attach: the cluster path; with --local it hands over to dev.meshdbg.cli.attach.AttachCommand.
         c.put("attach", dev.meshdbg.cli.kube.KubeAttachCommand::new);
+        // stacks: the cluster path; with --local, dev.meshdbg.cli.stacks.LocalStacksCommand.
+        c.put("stacks", dev.meshdbg.cli.stacks.StacksCommand::new);
         c.put("sidecar", dev.meshdbg.cli.kube.SidecarCommand::new);
         c.put("cleanup", dev.meshdbg.cli.kube.CleanupCommand::new);
         c.put("rbac", dev.meshdbg.cli.kube.RbacCommand::new);

@@ -15,11 +15,30 @@ import java.util.List;
  */
 public record AgentCommand(String executable, String debugger, Integer port, Duration maxPause,
                            Duration idleTimeout, String processName, String symbolsBuildId, String symbolsCodeHash,
-                           boolean ignoreBuildIdMismatch) {
+                           boolean ignoreBuildIdMismatch, List<String> modeArgs) {
+
+    public AgentCommand {
+        modeArgs = List.copyOf(modeArgs);
+    }
+
+    public AgentCommand(String executable, String debugger, Integer port, Duration maxPause, Duration idleTimeout,
+                        String processName, String symbolsBuildId, String symbolsCodeHash, boolean ignoreBuildIdMismatch) {
+        this(executable, debugger, port, maxPause, idleTimeout, processName, symbolsBuildId, symbolsCodeHash,
+                ignoreBuildIdMismatch, List.of());
+    }
 
     public AgentCommand(String executable, String debugger, Integer port, Duration maxPause, Duration idleTimeout,
                         String processName) {
         this(executable, debugger, port, maxPause, idleTimeout, processName, null, null, false);
+    }
+
+    /**
+     * The agent in another mode than guarding, e.g. {@code --stacks}: these arguments come first,
+     * the target and symbol arguments after them.
+     */
+    public AgentCommand withModeArgs(List<String> args) {
+        return new AgentCommand(executable, debugger, port, maxPause, idleTimeout, processName, symbolsBuildId,
+                symbolsCodeHash, ignoreBuildIdMismatch, args);
     }
 
     /**
@@ -30,7 +49,7 @@ public record AgentCommand(String executable, String debugger, Integer port, Dur
         try (ElfFile elf = ElfFile.open(symbols)) {
             return new AgentCommand(executable, debugger, port, maxPause, idleTimeout, processName,
                     elf.buildId().map(BuildId::hex).orElse(null), HexFormat.of().formatHex(elf.loadableCodeHash()),
-                    ignoreMismatch);
+                    ignoreMismatch, modeArgs);
         }
     }
 
@@ -57,7 +76,7 @@ public record AgentCommand(String executable, String debugger, Integer port, Dur
     }
 
     private List<String> common() {
-        List<String> args = new ArrayList<>();
+        List<String> args = new ArrayList<>(modeArgs);
         args.add("--debugger");
         args.add(debugger);
         if (port != null) {
