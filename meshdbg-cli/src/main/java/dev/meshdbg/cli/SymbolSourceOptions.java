@@ -55,6 +55,20 @@ public final class SymbolSourceOptions {
         return fetched().map(FetchedSymbols::binary);
     }
 
+    /**
+     * For a process on this machine: {@code --symbols}, else the release symbols of its proxy SHA.
+     * The target is resolved here read-only, as the agent will, to read its environment and
+     * binary; no SHA means no symbols.
+     */
+    public Optional<Path> resolveLocal(dev.meshdbg.agent.proc.TargetQuery query, FetchListener listener) {
+        if (symbols != null) {
+            return Optional.of(resolve(ShaLookup.none(), FetchListener.NONE));
+        }
+        dev.meshdbg.agent.proc.ProcScanner scanner = dev.meshdbg.agent.proc.ProcScanner.system();
+        dev.meshdbg.agent.proc.Target target = query.resolve(scanner, dev.meshdbg.agent.proc.HostnameReader.system(scanner));
+        return resolveIfKnown(new dev.meshdbg.symbols.fetch.LocalShaLookup(scanner.procRoot(), target.hostPid()), listener);
+    }
+
     public Optional<FetchedSymbols> fetched() {
         return Optional.ofNullable(fetched);
     }

@@ -5,16 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.meshdbg.agent.AgentOptions;
 import dev.meshdbg.agent.proc.Debugger;
-import dev.meshdbg.agent.proc.HostnameReader;
-import dev.meshdbg.agent.proc.ProcScanner;
 import dev.meshdbg.agent.proc.SymbolsCheck;
-import dev.meshdbg.agent.proc.Target;
 import dev.meshdbg.agent.proc.TargetQuery;
 import dev.meshdbg.cli.FetchProgress;
 import dev.meshdbg.cli.SymbolSourceOptions;
-import dev.meshdbg.symbols.fetch.FetchListener;
-import dev.meshdbg.symbols.fetch.LocalShaLookup;
-import dev.meshdbg.symbols.fetch.ShaLookup;
 import dev.meshdbg.client.ClientKind;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -204,12 +198,7 @@ public final class AttachCommand implements Callable<Integer> {
      * (read-only, as the agent will) to read its environment and binary; no SHA means no symbols.
      */
     private Path resolveSymbols() {
-        if (symbolSource.symbols != null) {
-            return symbolSource.resolve(ShaLookup.none(), FetchListener.NONE);
-        }
-        ProcScanner scanner = ProcScanner.system();
-        Target target = TargetQuery.of(pid, name, pod, container).resolve(scanner, HostnameReader.system(scanner));
-        return symbolSource.resolveIfKnown(new LocalShaLookup(scanner.procRoot(), target.hostPid()),
+        return symbolSource.resolveLocal(TargetQuery.of(pid, name, pod, container),
                 new FetchProgress(spec.commandLine().getErr())).orElse(null);
     }
 

@@ -8,6 +8,9 @@ import dev.meshdbg.agent.stacks.StacksRun;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.cli.attach.AgentProcess;
 import dev.meshdbg.errors.MeshdbgException;
+import dev.meshdbg.agent.proc.TargetQuery;
+import dev.meshdbg.cli.FetchProgress;
+import dev.meshdbg.cli.SymbolSourceOptions;
 import dev.meshdbg.symbols.symbolize.LlvmSymbolizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +45,13 @@ public final class LocalStacksCommand implements Callable<Integer> {
     String container;
 
     @Mixin
-    StackSymbols symbols;
+    SymbolSourceOptions symbolSource;
+
+    @Option(names = "--ignore-build-id-mismatch", description = "Go on when the symbols do not match the running binary.")
+    boolean ignoreMismatch;
+
+    /** The symbol file resolved before the stop (given, or fetched by the proxy SHA), if any. */
+    private Optional<Path> symbols = Optional.empty();
 
     @Option(names = "--debugger", paramLabel = "gdb|lldb", defaultValue = "gdb",
             description = "Whose debug server stops the target: gdb (gdbserver) or lldb (lldb-server). Default: ${DEFAULT-VALUE}.")
@@ -63,6 +72,8 @@ public final class LocalStacksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        symbols = symbolSource.resolveLocal(TargetQuery.of(pid, name, pod, container),
+                new FetchProgress(spec.commandLine().getErr()));
         List<String> args = agentArgs();
         StacksOptions.parse(args); // bad input is refused here, before anything starts
         AtomicReference<JsonNode> error = new AtomicReference<>();
@@ -98,7 +109,7 @@ public final class LocalStacksCommand implements Callable<Integer> {
             return Optional.empty();
         }
         if (f.main()) {
-            return Optional.of(symbols.file().orElse(Path.of("/proc/" + hostPid + "/exe")));
+            return Optional.of(symbols.orElse(Path.of("/proc/" + hostPid + "/exe")));
         }
         return Optional.of(Path.of("/proc/" + hostPid + "/root" + f.module()));
     }
@@ -113,13 +124,13 @@ public final class LocalStacksCommand implements Callable<Integer> {
         add(args, "--debugger", Debugger.parse(debugger).cliName());
         add(args, "--server", server);
         add(args, "--stack-bytes", Integer.toString(stackBytes));
-        Optional<Path> file = symbols.file();
+        Optional<Path> file = symbols;
         if (file.isPresent()) {
             SymbolsCheck.Expected expected = SymbolsCheck.Expected.of(file.get());
             expected.buildId().ifPresent(id -> add(args, "--symbols-build-id", id.hex()));
             expected.codeHash().ifPresent(h -> add(args, "--symbols-code-hash", h));
         }
-        if (symbols.ignoreMismatch()) {
+        if (ignoreMismatch) {
             args.add("--ignore-build-id-mismatch");
         }
         return args;

@@ -13,6 +13,12 @@ import dev.meshdbg.kube.ResolvedTarget;
 import dev.meshdbg.kube.SessionListener;
 import dev.meshdbg.kube.StacksSession;
 import dev.meshdbg.kube.TargetRef;
+import dev.meshdbg.cli.FetchProgress;
+import dev.meshdbg.cli.SymbolSourceOptions;
+import dev.meshdbg.kube.PodResolver;
+import dev.meshdbg.kube.PodShaLookup;
+import dev.meshdbg.symbols.fetch.FetchListener;
+import dev.meshdbg.symbols.fetch.ShaLookup;
 import dev.meshdbg.symbols.symbolize.LlvmSymbolizer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -56,7 +62,10 @@ public final class StacksCommand implements Callable<Integer> {
     String container;
 
     @Mixin
-    StackSymbols symbols;
+    SymbolSourceOptions symbolSource;
+
+    @Option(names = "--ignore-build-id-mismatch", description = "Go on when the symbols do not match the running binary.")
+    boolean ignoreMismatch;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "ephemeral",
             description = "ephemeral (default): a container in each pod; node: a privileged pod on each pod's node.")
@@ -119,15 +128,19 @@ public final class StacksCommand implements Callable<Integer> {
         TargetRef ref = target == null ? null : TargetRef.parse(target);
         AgentCommand agent = new AgentCommand(agentCommand, debugger, null, null, null, process)
                 .withModeArgs(List.of(StacksOptions.FLAG, "--stack-bytes", Integer.toString(stackBytes)));
-        Optional<Path> file = symbols.file();
-        if (file.isPresent()) {
-            agent = agent.withSymbols(file.get(), symbols.ignoreMismatch()); // the agent checks them before the stop
-        }
-        AttachOptions options = new AttachOptions(ref, podSelector, container, mode, image, agentNamespace, agent, 0,
-                timeout, nodePodDeadline);
         PrintWriter err = spec.commandLine().getErr();
         List<StacksSession.PodStacks> results;
+        Optional<Path> file;
         try (KubernetesClient k8s = kube.connect()) {
+            // --symbols, else the release symbols of the sidecar's proxy SHA (a workload's replicas run one image).
+            file = symbolSource.symbols != null ? Optional.of(symbolSource.resolve(ShaLookup.none(), FetchListener.NONE))
+                    : symbolSource.resolveIfKnown(new PodShaLookup(k8s, new PodResolver(k8s, k8s.getNamespace())
+                            .resolve(ref, podSelector, container, null), PodShaLookup.ISTIO_ADMIN_PORT), new FetchProgress(err));
+            if (file.isPresent()) {
+                agent = agent.withSymbols(file.get(), ignoreMismatch); // the agent checks them before the stop
+            }
+            AttachOptions options = new AttachOptions(ref, podSelector, container, mode, image, agentNamespace, agent, 0,
+                    timeout, nodePodDeadline);
             results = new StacksSession(k8s, options, progress(err)).run();
         }
         Optional<LlvmSymbolizer> symbolizer = LlvmSymbolizer.find();
@@ -148,7 +161,8 @@ public final class StacksCommand implements Callable<Integer> {
         }
         failed.forEach(f -> err.println("meshdbg: " + f));
         if (file.isEmpty()) {
-            err.println("meshdbg: without --symbols, Envoy's own frames are named only by the symbols its binary keeps");
+            err.println("meshdbg: without symbols (--symbols, or a proxy SHA to fetch them by), Envoy's own frames are named"
+                    + " only by the symbols its binary keeps");
         }
         err.flush();
         StacksPrinter.print(spec.commandLine().getOut(), err, output.json(), captured, symbolizer.isPresent() || file.isEmpty());
