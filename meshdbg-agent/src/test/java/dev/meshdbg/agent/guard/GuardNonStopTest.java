@@ -23,12 +23,12 @@ class GuardNonStopTest extends GuardTestBase {
         try (Requests requests = new Requests(envoy, "/hello")) {
             // tbreak: the first worker to pass the handler stops there, and the breakpoint goes.
             gdb = gdbNonStop("tbreak " + handler(), "continue -a", "thread apply all -s print request.path",
-                    "shell sleep 4", "detach");
+                    "shell sleep 10", "detach");
             assertThat(gdb.awaitOutput("hit Temporary breakpoint 1, envoy_like::handle_request", LONG)).as(gdb.output()).isTrue();
 
             String held = heldWorker();
-            assertThat(otherWorkerAnswers(held)).as("a worker other than " + held + " answers").isTrue();
             assertThat(envoy.stoppedThreads()).containsExactly(held);
+            assertThat(otherWorkerAnswers(held)).as("a worker other than " + held + " answers").isTrue();
         }
         assertThat(gdb.awaitExit(LONG)).as(gdb.output()).isTrue();
         assertThat(gdb.output()).contains("= \"/hello\"").contains("[Inferior 1 (process " + envoy.pid() + ") detached]");
