@@ -47,7 +47,7 @@ public final class ClientConfigs {
             replace(lldb, LldbCommandFile.render(spec, env));
             delete(gdb);
         } else {
-            replace(gdb, GdbCommandFile.render(spec));
+            replace(gdb, GdbCommandFile.render(spec, env));
             delete(lldb);
         }
         if (launchJson != null) {

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * What the machine that runs the client offers: the installed debugger of the session's kind (null
- * when none was found, e.g. when only VSCode will connect) and where lldb may keep its index cache.
+ * when none was found, e.g. when only VSCode will connect) and where lldb may keep its index cache
+ * (gdb keeps its own beside it).
  */
 public record ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir) {
     /** Finds the newest installed debugger of this kind and the default cache directory. */
@@ -18,6 +19,11 @@ public record ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir) {
      */
     public boolean indexCacheOn() {
         return debugger != null && debugger.indexCacheTrusted() && indexCacheDir != null;
+    }
+
+    /** gdb's index cache, beside lldb's: {@code .../meshdbg/gdb-index-cache}; null when lldb's is unknown. */
+    public Path gdbIndexCacheDir() {
+        return indexCacheDir == null ? null : indexCacheDir.resolveSibling("gdb-index-cache");
     }
 
     /** {@code $XDG_CACHE_HOME/meshdbg/lldb-index-cache}, else {@code ~/.cache/meshdbg/lldb-index-cache}. */

@@ -1,5 +1,8 @@
 package dev.meshdbg.client.gdb;
 
+import dev.meshdbg.client.ClientEnvironment;
+import dev.meshdbg.client.Debugger;
+import dev.meshdbg.client.DebuggerVersion;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -9,8 +12,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The gdb command file ({@code gdb -x FILE}): the local binary as {@code file} (never fetched over
- * the slow remote protocol), the sysroot to read the target's libraries from, one
+ * The gdb command file ({@code gdb -x FILE}): gdb's index cache before anything is loaded, the
+ * local binary as {@code file} (never fetched over the slow remote protocol), the sysroot to read the target's libraries from, one
  * {@code set substitute-path} per source-map entry (gdb uses the first rule that matches, so most
  * specific first), then {@code target remote}.
  */
@@ -20,10 +23,13 @@ public final class GdbCommandFile {
     private GdbCommandFile() {
     }
 
-    public static String render(SessionSpec spec) {
+    public static String render(SessionSpec spec, ClientEnvironment env) {
         StringBuilder out = new StringBuilder();
         out.append("# meshdbg session ").append(spec.name()).append(": gdb command file, rewritten on every attach.\n");
         out.append("# Run: gdb -x <this file>\n");
+        for (String command : indexCacheCommands(env)) {
+            out.append(command).append('\n');
+        }
         for (String command : setupCommands(spec)) {
             out.append(command).append('\n');
         }
@@ -43,6 +49,23 @@ public final class GdbCommandFile {
             commands.add("set substitute-path " + arg(e.remotePrefix()) + " " + arg(e.localPath()));
         }
         return commands;
+    }
+
+    /**
+     * gdb's index cache, in meshdbg's own directory, before {@code file} indexes the DWARF: a warm
+     * start reads the index gdb wrote last time (keyed by build-id) instead of walking every DIE.
+     * gdb 13 renamed {@code set index-cache on} to {@code set index-cache enabled on}; gdb before
+     * 8.3 has no cache. Empty when the directory or a version with a cache is unknown.
+     */
+    public static List<String> indexCacheCommands(ClientEnvironment env) {
+        Path dir = env.gdbIndexCacheDir();
+        DebuggerVersion version = env.debugger() == null || env.debugger().debugger() != Debugger.GDB
+                ? null : env.debugger().version();
+        if (dir == null || version == null || version.major() < 8 || (version.major() == 8 && version.minor() < 3)) {
+            return List.of();
+        }
+        return List.of("set index-cache directory " + line(dir.toAbsolutePath().toString()),
+                version.major() >= 13 ? "set index-cache enabled on" : "set index-cache on");
     }
 
     /** The sysroot and library search path, which cpptools has no attribute of its own for. */

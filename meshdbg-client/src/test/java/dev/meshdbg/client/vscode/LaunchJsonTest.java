@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.meshdbg.client.ClientEnvironment;
 import dev.meshdbg.client.Debugger;
+import dev.meshdbg.client.DebuggerInstall;
+import dev.meshdbg.client.DebuggerVersion;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -82,6 +84,19 @@ class LaunchJsonTest {
         assertThat(e.get("program").asText()).isEqualTo("${workspaceFolder}/bazel-bin/source/exe/envoy-static");
         assertThat(fieldNames(e.get("sourceFileMap"))).containsExactly("/proc/self/cwd/external", "/proc/self/cwd");
         assertThat(e.get("setupCommands").findValuesAsText("text")).contains("set sysroot /proc/77/root");
+    }
+
+    @Test
+    void theCpptoolsEntryTurnsGdbsIndexCacheOnBeforeTheProgramLoads() throws Exception {
+        DebuggerInstall gdb = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+                DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+        String merged = LaunchJson.merge("", FILE, spec(Debugger.GDB, 40124), WS,
+                new ClientEnvironment(gdb, Path.of("/home/dev/.cache/meshdbg/lldb-index-cache")));
+        JsonNode e = STRICT.readTree(merged).get("configurations").get(0);
+        assertThat(e.get("setupCommands").findValuesAsText("text")).containsExactly("-enable-pretty-printing",
+                "set index-cache directory /home/dev/.cache/meshdbg/gdb-index-cache", "set index-cache enabled on",
+                "set sysroot /proc/77/root");
+        assertThat(e.get("miDebuggerPath").asText()).isEqualTo("/usr/bin/gdb");
     }
 
     @Test
