@@ -15,8 +15,10 @@
 # binary runs with --serve, meshdbg attaches with --client none (no debugger connects, so it is
 # never stopped) and XDG_CACHE_HOME points meshdbg's caches into the bench's directory.
 #
-#   bench/gdb-ready.sh [--size small|large|envoy] [--runs N] [--skip-copy]
-# The indexed copy is kept beside the binary (gdb-ready/) and reused while newer than it.
+#   bench/gdb-ready.sh [--size small|large|envoy | --binary FILE] [--runs N] [--skip-copy]
+# --binary takes a program from bench/gen-envoy-program.sh or gen-big-program.sh built by hand
+# (e.g. with fewer units), laid out as make-big-binary.sh lays it out (DIR/ws/bazel-out/...).
+# The indexed copy is kept beside the binary's workspace (gdb-ready/) and reused while newer than it.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 meshdbg=$(dirname "$here")/bin/meshdbg
@@ -24,20 +26,22 @@ bench=gdb-ready
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-size=envoy runs=5 copy=true
+size=envoy runs=5 copy=true bin=
 while (($#)); do
   case $1 in
     --size) size=${2:?}; shift 2 ;;
+    --binary) bin=$(readlink -f "${2:?}"); shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
     --skip-copy) copy=false; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "$bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
 require gdb gdbserver hyperfine jq /usr/bin/time
 require_meshdbg
 
-bin=$("$here/make-big-binary.sh" --size "$size")
+[[ -n $bin ]] || bin=$("$here/make-big-binary.sh" --size "$size")
+[[ $bin == */ws/* && -x $bin ]] || { echo "$bench: $bin is not a benchmark binary under DIR/ws/" >&2; exit 2; }
 entry=${bin%/ws/*}
 work=$entry/gdb-ready
 name=$(basename "$bin")
@@ -164,6 +168,27 @@ for mode in name line; do
 done
 [[ -n $(ls -A "$(cache_of warm)" 2>/dev/null) ]] || { echo "$bench: FAIL: gdb wrote no index cache" >&2; exit 1; }
 
+# Where the time goes: one run each with gdb's own per-command statistics (CPU and wall seconds
+# as gdb reports them, and how many units it expanded into full symbol tables).
+profile() { # VARIANT MODE: "| variant | by | file ... | break ... |" from one profiled run
+  local f=$work/$1-$2.gdb p=$work/results/profile-$1-$2
+  { echo "maint set per-command time on"; echo "maint set per-command symtab on"; cat "$f"; } >"$p.gdb"
+  gdb -nx -batch -x "$p.gdb" >"$p.out" 2>&1
+  awk -v d="$(describe "$1")" -v by="$2" 'FNR == NR { if ($0 !~ /^#/ && $0 !~ /^[ \t]*$/) cmd[++n] = $0; next }
+    /^Command execution time:/ { k++; cpu[k] = $4; wall[k] = $6; next }
+    /^#symtabs:/ { x = $6; gsub(/[()+,]/, "", x); cu[k] = x }
+    END {
+      row = "| " d " | " by
+      for (i = 1; i <= k; i++) if (cmd[i] ~ /^(file|break) /)
+        row = row sprintf(" | %.2f / %.2f / %d", cpu[i], wall[i], cu[i])
+      print row " |"
+    }' "$p.gdb" "$p.out"
+}
+echo "$bench: profiled runs" >&2
+for mode in name line; do
+  for v in "${variants[@]}"; do profile "$v" "$mode" >>"$work/results/profile.md"; done
+done
+
 echo "$bench: timing, $runs runs each after a warm-up" >&2
 for mode in name line; do
   for v in "${variants[@]}"; do
@@ -194,6 +219,12 @@ for mode in name line; do
   echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
   for v in "${variants[@]}"; do row "$v" "$mode"; done
 done
+echo
+echo "Where the time goes, one run each with \`maint set per-command time on\` and \`maint set per-command symtab on\` (CPU s / wall s / units expanded into full symbol tables, per command):"
+echo
+echo "| variant | by | \`file\` | break 1 | break 2 | break 3 |"
+echo "| --- | --- | --- | --- | --- | --- |"
+cat "$work/results/profile.md"
 echo
 echo "Locations: every variant, by name and by line, listed the same breakpoints at the same addresses as plain gdb by name:"
 echo

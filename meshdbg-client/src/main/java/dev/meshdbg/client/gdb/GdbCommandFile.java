@@ -1,8 +1,6 @@
 package dev.meshdbg.client.gdb;
 
 import dev.meshdbg.client.ClientEnvironment;
-import dev.meshdbg.client.Debugger;
-import dev.meshdbg.client.DebuggerVersion;
 import dev.meshdbg.client.SessionSpec;
 import dev.meshdbg.errors.MeshdbgException;
 import dev.meshdbg.symbols.sourcemap.SourceMap;
@@ -59,13 +57,11 @@ public final class GdbCommandFile {
      */
     public static List<String> indexCacheCommands(ClientEnvironment env) {
         Path dir = env.gdbIndexCacheDir();
-        DebuggerVersion version = env.debugger() == null || env.debugger().debugger() != Debugger.GDB
-                ? null : env.debugger().version();
-        if (dir == null || version == null || version.major() < 8 || (version.major() == 8 && version.minor() < 3)) {
+        if (dir == null || env.debugger() == null || !env.debugger().hasGdbIndexCache()) {
             return List.of();
         }
         return List.of("set index-cache directory " + line(dir.toAbsolutePath().toString()),
-                version.major() >= 13 ? "set index-cache enabled on" : "set index-cache on");
+                env.debugger().version().major() >= 13 ? "set index-cache enabled on" : "set index-cache on");
     }
 
     /** The sysroot and library search path, which cpptools has no attribute of its own for. */
