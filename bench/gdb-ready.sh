@@ -144,6 +144,8 @@ describe() { # VARIANT
 locations() { sed -n '/^Num  *Type/,$p' "$1" | grep -v '^Num'; }
 
 echo "$bench: correctness runs (and peak RSS)" >&2
+# The warm cache is filled first, so that every run of the warm variant below reads it.
+$(gdb_cmd "$(script_of warm name)") >"$work/results/fill.out" 2>&1
 for mode in name line; do
   for v in "${variants[@]}"; do
     /usr/bin/time -f "%e %M" -o "$work/results/$v-$mode.time" \
@@ -172,14 +174,15 @@ done
 # as gdb reports them, and how many units it expanded into full symbol tables).
 profile() { # VARIANT MODE: "| variant | by | file ... | break ... |" from one profiled run
   local f=$work/$1-$2.gdb p=$work/results/profile-$1-$2
-  { echo "maint set per-command time on"; echo "maint set per-command symtab on"; cat "$f"; } >"$p.gdb"
+  # gdb reports on every line after the first, comments too: keep only commands.
+  { echo "maint set per-command time on"; echo "maint set per-command symtab on"; grep -v '^#' "$f"; } >"$p.gdb"
   gdb -nx -batch -x "$p.gdb" >"$p.out" 2>&1
-  awk -v d="$(describe "$1")" -v by="$2" 'FNR == NR { if ($0 !~ /^#/ && $0 !~ /^[ \t]*$/) cmd[++n] = $0; next }
-    /^Command execution time:/ { k++; cpu[k] = $4; wall[k] = $6; next }
-    /^#symtabs:/ { x = $6; gsub(/[()+,]/, "", x); cu[k] = x }
+  awk -v d="$(describe "$1")" -v by="$2" 'FNR == NR { cmd[++n] = $0; next }
+    /^Command execution time:/ { k++; cpu[k + 1] = $4; wall[k + 1] = $6; next }
+    /^#symtabs:/ { x = $6; gsub(/[()+,]/, "", x); cu[k + 1] = x }
     END {
       row = "| " d " | " by
-      for (i = 1; i <= k; i++) if (cmd[i] ~ /^(file|break) /)
+      for (i = 1; i <= n; i++) if (cmd[i] ~ /^(file|break) /)
         row = row sprintf(" | %.2f / %.2f / %d", cpu[i], wall[i], cu[i])
       print row " |"
     }' "$p.gdb" "$p.out"
@@ -189,12 +192,14 @@ for mode in name line; do
   for v in "${variants[@]}"; do profile "$v" "$mode" >>"$work/results/profile.md"; done
 done
 
-echo "$bench: timing, $runs runs each after a warm-up" >&2
+# No warm-up: the correctness and profiled runs above have read the binary into the page cache
+# and filled the warm index cache.
+echo "$bench: timing, $runs runs each" >&2
 for mode in name line; do
   for v in "${variants[@]}"; do
     prep=()
     [[ $v == cold ]] && prep=(--prepare "rm -rf $(cache_of cold)")
-    hyperfine --style basic --runs "$runs" --warmup 1 "${prep[@]}" \
+    hyperfine --style basic --runs "$runs" "${prep[@]}" \
       --export-csv "$work/results/$v-$mode.csv" -n "$v-$mode" "$(gdb_cmd "$work/$v-$mode.gdb")" >&2
   done
 done
@@ -209,7 +214,7 @@ row() { # VARIANT MODE
 }
 size_mb() { stat -c %s "$1" | awk '{ printf "%.0f", $1 / 1048576 }'; }
 
-echo "Binary: $bin ($(size_mb "$bin") MB); $gdb_version; $runs runs after 1 warm-up."
+echo "Binary: $bin ($(size_mb "$bin") MB); $gdb_version; $runs runs each, after one correctness and one profiled run."
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB, load average $(cut -d' ' -f1-3 /proc/loadavg)."
 for mode in name line; do
   echo
