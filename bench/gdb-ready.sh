@@ -141,15 +141,34 @@ describe() { # VARIANT
 }
 
 # Breakpoint table as gdb lists it: number, type, address, function, file:line.
-locations() { sed -n '/^Num  *Type/,$p' "$1" | grep -v '^Num'; }
+locations() { sed -n '/^Num  *Type/,$p' "$1" | grep -E '^[0-9]+ +breakpoint '; }
 
-echo "$bench: correctness runs (and peak RSS)" >&2
-# The warm cache is filled first, so that every run of the warm variant below reads it.
+# One run per variant and way, with gdb's own per-command statistics on (CPU and wall seconds
+# as gdb reports them, and how many units it expanded into full symbol tables): it is checked for
+# the locations and gives where the time goes. gdb reports on every line after the first,
+# comments too, so the profiled file keeps only commands.
+profile() { # VARIANT MODE: runs it; prints "| variant | by | file ... | break ... |"
+  local f=$work/$1-$2.gdb p=$work/results/$1-$2
+  { echo "maint set per-command time on"; echo "maint set per-command symtab on"; grep -v '^#' "$f"; } >"$p.gdb"
+  [[ $1 == cold ]] && rm -rf "$(cache_of cold)"
+  /usr/bin/time -f "%e %M" -o "$p.time" $(gdb_cmd "$p.gdb") >"$p.out" 2>&1
+  awk -v d="$(describe "$1")" -v by="$2" 'FNR == NR { cmd[++n] = $0; next }
+    /^Command execution time:/ { k++; cpu[k + 1] = $4; wall[k + 1] = $6; next }
+    /^#symtabs:/ { x = $6; gsub(/[()+,]/, "", x); cu[k + 1] = x }
+    END {
+      row = "| " d " | " by
+      for (i = 1; i <= n; i++) if (cmd[i] ~ /^(file|break) /)
+        row = row sprintf(" | %.2f / %.2f / %d", cpu[i], wall[i], cu[i])
+      print row " |"
+    }' "$p.gdb" "$p.out"
+}
+echo "$bench: checked and profiled runs (and peak RSS)" >&2
+# The warm cache is filled first, so that every run of the warm variant reads it.
 $(gdb_cmd "$(script_of warm name)") >"$work/results/fill.out" 2>&1
 for mode in name line; do
   for v in "${variants[@]}"; do
-    /usr/bin/time -f "%e %M" -o "$work/results/$v-$mode.time" \
-      $(gdb_cmd "$(script_of "$v" "$mode")") >"$work/results/$v-$mode.out" 2>&1
+    script_of "$v" "$mode" >/dev/null
+    profile "$v" "$mode" >>"$work/results/profile.md"
   done
 done
 n=$(locations "$work/results/plain-name.out" | grep -c '^[0-9].*breakpoint .* 0x[0-9a-f]* in ' || true)
@@ -170,30 +189,8 @@ for mode in name line; do
 done
 [[ -n $(ls -A "$(cache_of warm)" 2>/dev/null) ]] || { echo "$bench: FAIL: gdb wrote no index cache" >&2; exit 1; }
 
-# Where the time goes: one run each with gdb's own per-command statistics (CPU and wall seconds
-# as gdb reports them, and how many units it expanded into full symbol tables).
-profile() { # VARIANT MODE: "| variant | by | file ... | break ... |" from one profiled run
-  local f=$work/$1-$2.gdb p=$work/results/profile-$1-$2
-  # gdb reports on every line after the first, comments too: keep only commands.
-  { echo "maint set per-command time on"; echo "maint set per-command symtab on"; grep -v '^#' "$f"; } >"$p.gdb"
-  gdb -nx -batch -x "$p.gdb" >"$p.out" 2>&1
-  awk -v d="$(describe "$1")" -v by="$2" 'FNR == NR { cmd[++n] = $0; next }
-    /^Command execution time:/ { k++; cpu[k + 1] = $4; wall[k + 1] = $6; next }
-    /^#symtabs:/ { x = $6; gsub(/[()+,]/, "", x); cu[k + 1] = x }
-    END {
-      row = "| " d " | " by
-      for (i = 1; i <= n; i++) if (cmd[i] ~ /^(file|break) /)
-        row = row sprintf(" | %.2f / %.2f / %d", cpu[i], wall[i], cu[i])
-      print row " |"
-    }' "$p.gdb" "$p.out"
-}
-echo "$bench: profiled runs" >&2
-for mode in name line; do
-  for v in "${variants[@]}"; do profile "$v" "$mode" >>"$work/results/profile.md"; done
-done
-
-# No warm-up: the correctness and profiled runs above have read the binary into the page cache
-# and filled the warm index cache.
+# No warm-up: the checked runs above have read the binary into the page cache and filled the
+# warm index cache.
 echo "$bench: timing, $runs runs each" >&2
 for mode in name line; do
   for v in "${variants[@]}"; do
@@ -214,7 +211,7 @@ row() { # VARIANT MODE
 }
 size_mb() { stat -c %s "$1" | awk '{ printf "%.0f", $1 / 1048576 }'; }
 
-echo "Binary: $bin ($(size_mb "$bin") MB); $gdb_version; $runs runs each, after one correctness and one profiled run."
+echo "Binary: $bin ($(size_mb "$bin") MB); $gdb_version; $runs runs each, after one checked and profiled run."
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB, load average $(cut -d' ' -f1-3 /proc/loadavg)."
 for mode in name line; do
   echo
