@@ -33,7 +33,7 @@ while (($#)); do
     --binary) bin=$(readlink -f "${2:?}"); shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
     --skip-copy) copy=false; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "$bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done

@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * The gdb command file ({@code gdb -x FILE}): gdb's index cache before anything is loaded, the
- * local binary as {@code file} (never fetched over the slow remote protocol), the sysroot to read the target's libraries from, one
- * {@code set substitute-path} per source-map entry (gdb uses the first rule that matches, so most
- * specific first), then {@code target remote}.
+ * local binary as {@code file} (never fetched over the slow remote protocol), the sysroot to read
+ * the target's libraries from, one {@code set substitute-path} per source-map entry (gdb uses the
+ * first rule that matches, so most specific first), then {@code target remote}.
  */
 public final class GdbCommandFile {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/._+=:,@%-]+");
