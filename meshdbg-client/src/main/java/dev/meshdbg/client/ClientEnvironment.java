@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * What the machine that runs the client offers: the installed debugger of the session's kind (null
- * when none was found, e.g. when only VSCode will connect), where lldb may keep its index cache, and
- * the debuginfod servers to ask for debug info.
+ * when none was found, e.g. when only VSCode will connect), where lldb may keep its index cache
+ * (gdb keeps its own beside it), and the debuginfod servers to ask for debug info.
  */
 public record ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir, Debuginfod debuginfod) {
     public ClientEnvironment {
@@ -28,6 +28,11 @@ public record ClientEnvironment(DebuggerInstall debugger, Path indexCacheDir, De
      */
     public boolean indexCacheOn() {
         return debugger != null && debugger.indexCacheTrusted() && indexCacheDir != null;
+    }
+
+    /** gdb's index cache, beside lldb's: {@code .../meshdbg/gdb-index-cache}; null when lldb's is unknown. */
+    public Path gdbIndexCacheDir() {
+        return indexCacheDir == null ? null : indexCacheDir.resolveSibling("gdb-index-cache");
     }
 
     /** {@code $XDG_CACHE_HOME/meshdbg/lldb-index-cache}, else {@code ~/.cache/meshdbg/lldb-index-cache}. */

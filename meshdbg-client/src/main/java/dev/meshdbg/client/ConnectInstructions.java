@@ -27,7 +27,7 @@ public final class ConnectInstructions {
                     + (spec.symbols() == null ? "" : " after loading " + spec.symbols()));
         }
         lines.addAll(vscode(spec, configs, env));
-        if (debugger == Debugger.LLDB && env.debugger() != null) {
+        if (env.debugger() != null && env.debugger().debugger() == debugger) {
             lines.add("  " + env.debugger().indexCacheAdvice());
         }
         lines.add("End with 'detach' or just quit the debugger: meshdbg detaches, removes breakpoints and keeps the target running.");

@@ -26,10 +26,19 @@ public record DebuggerInstall(Debugger debugger, Path executable, DebuggerVersio
         return Files.isExecutable(adapter) ? Optional.of(adapter) : Optional.empty();
     }
 
+    /** True for a gdb that has an index cache (gdb 8.3 added it). */
+    public boolean hasGdbIndexCache() {
+        return debugger == Debugger.GDB && (version.major() > 8 || (version.major() == 8 && version.minor() >= 3));
+    }
+
     /** One line for the user: why the index cache is on or off, and what to install to get it. */
     public String indexCacheAdvice() {
-        if (debugger != Debugger.LLDB) {
-            return "";
+        if (debugger == Debugger.GDB) {
+            String firstSession = "`meshdbg symbols index FILE` writes a copy (pass it as --symbols) that starts fast from the first session";
+            return hasGdbIndexCache()
+                    ? version + ": gdb's index cache is on: the first session indexes the binary, later ones reuse the index; " + firstSession
+                    : version + " has no index cache, so every session indexes the binary: " + firstSession
+                            + ", or install gdb 8.3 or newer (" + InstallAdvice.gdb() + ")";
         }
         if (indexCacheTrusted()) {
             return version + ": lldb's index cache is on (a warm start loads a large Envoy about 3x faster)";

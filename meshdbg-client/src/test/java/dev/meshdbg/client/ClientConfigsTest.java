@@ -97,6 +97,14 @@ class ClientConfigsTest {
         WrittenConfigs gdbWritten = ClientConfigs.write(gdbNoSymbols, out, dir.resolve("ws"), new ClientEnvironment(null, null));
         assertThat(ConnectInstructions.text(ClientKind.VSCODE, gdbNoSymbols, gdbWritten, new ClientEnvironment(null, null)))
                 .contains("pass --symbols");
+
+        DebuggerInstall gdb = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+                DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+        ClientEnvironment gdbEnv = new ClientEnvironment(gdb, dir.resolve("cache"));
+        WrittenConfigs gdbFile = ClientConfigs.write(spec(Debugger.GDB), out, dir.resolve("ws"), gdbEnv);
+        assertThat(ConnectInstructions.text(ClientKind.NONE, spec(Debugger.GDB), gdbFile, gdbEnv))
+                .contains("/usr/bin/gdb -x " + out.resolve("pod-a.gdb"))
+                .contains("gdb 13.1.0: gdb's index cache is on").contains("meshdbg symbols index FILE");
     }
 
     @Test

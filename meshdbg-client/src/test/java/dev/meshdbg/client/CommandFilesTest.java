@@ -97,10 +97,18 @@ class CommandFilesTest {
                 .isInstanceOf(MeshdbgException.class).hasMessageContaining("backtick");
     }
 
+    static final DebuggerInstall GDB13 = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+            DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+    static final Path CACHE = Path.of("/home/u/.cache/meshdbg/lldb-index-cache");
+
     @Test
-    void gdbFileLoadsTheLocalBinaryAndMapsEachPrefix() {
-        List<String> commands = GdbCommandFile.render(spec(Debugger.GDB)).lines().filter(l -> !l.startsWith("#")).toList();
+    void gdbFileTurnsTheIndexCacheOnThenLoadsTheLocalBinaryAndMapsEachPrefix() {
+        List<String> commands = GdbCommandFile.render(spec(Debugger.GDB), new ClientEnvironment(GDB13, CACHE))
+                .lines().filter(l -> !l.startsWith("#")).toList();
         assertThat(commands).containsExactly(
+                // Before file: gdb indexes the DWARF when the file is loaded.
+                "set index-cache directory /home/u/.cache/meshdbg/gdb-index-cache",
+                "set index-cache enabled on",
                 "file /src/envoy/bazel-bin/envoy",
                 "set sysroot /proc/4242/root",
                 "set solib-search-path /src/envoy/bazel-bin",
@@ -121,9 +129,30 @@ class CommandFilesTest {
     }
 
     @Test
+    void gdbIndexCacheCommandFollowsTheVersion() {
+        assertThat(GdbCommandFile.indexCacheCommands(new ClientEnvironment(gdb("GNU gdb (Ubuntu 12.1-0ubuntu1~22.04) 12.1"), CACHE)))
+                .containsExactly("set index-cache directory /home/u/.cache/meshdbg/gdb-index-cache", "set index-cache on");
+        assertThat(GdbCommandFile.indexCacheCommands(new ClientEnvironment(gdb("GNU gdb (GDB) 8.2"), CACHE))).isEmpty();
+        assertThat(GdbCommandFile.indexCacheCommands(new ClientEnvironment(null, CACHE))).isEmpty();
+        assertThat(GdbCommandFile.indexCacheCommands(new ClientEnvironment(GDB13, null))).isEmpty();
+        // An lldb found for another session says nothing about gdb's cache.
+        assertThat(GdbCommandFile.indexCacheCommands(new ClientEnvironment(LLDB19, CACHE))).isEmpty();
+    }
+
+    @Test
+    void gdbIndexCacheDirectoryWithANewlineIsRefused() {
+        assertThatThrownBy(() -> GdbCommandFile.indexCacheCommands(new ClientEnvironment(GDB13, Path.of("/home/u\n/lldb"))))
+                .isInstanceOf(MeshdbgException.class).hasMessageContaining("newline");
+    }
+
+    static DebuggerInstall gdb(String version) {
+        return new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"), DebuggerVersion.parse(Debugger.GDB, version));
+    }
+
+    @Test
     void gdbWithoutSymbolsOrSysrootJustConnects() {
         SessionSpec bare = SessionSpec.loopback(Debugger.GDB, 999, null, null, "bare");
-        assertThat(GdbCommandFile.render(bare).lines().filter(l -> !l.startsWith("#")).toList())
+        assertThat(GdbCommandFile.render(bare, new ClientEnvironment(null, null)).lines().filter(l -> !l.startsWith("#")).toList())
                 .containsExactly("target remote 127.0.0.1:999");
     }
 

@@ -63,6 +63,19 @@ class DebuggerVersionTest {
     }
 
     @Test
+    void gdbHasAnIndexCacheFrom8Point3AndTheAdviceSaysHowToStartFastTheFirstTime() {
+        DebuggerInstall gdb13 = install(DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+        assertThat(gdb13.hasGdbIndexCache()).isTrue();
+        assertThat(gdb13.indexCacheAdvice()).startsWith("gdb 13.1.0: gdb's index cache is on")
+                .contains("meshdbg symbols index FILE");
+        assertThat(install(DebuggerVersion.parse(Debugger.GDB, "GNU gdb (GDB) 8.3")).hasGdbIndexCache()).isTrue();
+        DebuggerInstall gdb82 = install(DebuggerVersion.parse(Debugger.GDB, "GNU gdb (GDB) 8.2.1"));
+        assertThat(gdb82.hasGdbIndexCache()).isFalse();
+        assertThat(gdb82.indexCacheAdvice()).contains("has no index cache").contains("gdb 8.3 or newer");
+        assertThat(install(DebuggerVersion.parse(Debugger.LLDB, "lldb version 19.1.7")).hasGdbIndexCache()).isFalse();
+    }
+
+    @Test
     void refusesWhatIsNotADebuggerVersion() {
         assertThatThrownBy(() -> DebuggerVersion.parse(Debugger.LLDB, "clang version 14.0.6"))
                 .isInstanceOf(MeshdbgException.class).hasMessageContaining("cannot read the lldb version from 'clang version 14.0.6'");

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The gdb command file ({@code gdb -x FILE}): the local binary as {@code file} (never fetched over
- * the slow remote protocol), the sysroot to read the target's libraries from, one
- * {@code set substitute-path} per source-map entry (gdb uses the first rule that matches, so most
- * specific first), {@code set non-stop on} for a non-stop session (it must come before the
- * connection), then {@code target remote}.
+ * The gdb command file ({@code gdb -x FILE}): gdb's index cache and debuginfod before anything is
+ * loaded, the local binary as {@code file} (never fetched over the slow remote protocol), the
+ * sysroot to read the target's libraries from, one {@code set substitute-path} per source-map
+ * entry (gdb uses the first rule that matches, so most specific first), {@code set non-stop on}
+ * for a non-stop session (it must come before the connection), then {@code target remote}.
  */
 public final class GdbCommandFile {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/._+=:,@%-]+");
@@ -33,6 +33,9 @@ public final class GdbCommandFile {
         StringBuilder out = new StringBuilder();
         out.append("# meshdbg session ").append(spec.name()).append(": gdb command file, rewritten on every attach.\n");
         out.append("# Run: gdb -x <this file>\n");
+        for (String command : indexCacheCommands(env)) {
+            out.append(command).append('\n');
+        }
         for (String command : debuginfodCommands(env)) {
             out.append(command).append('\n');
         }
@@ -76,6 +79,21 @@ public final class GdbCommandFile {
         List<String> urls = new ArrayList<>();
         env.debuginfod().urls().forEach(u -> urls.add(line(u)));
         return List.of("set debuginfod urls " + String.join(" ", urls), "set debuginfod enabled on");
+    }
+
+    /**
+     * gdb's index cache, in meshdbg's own directory, before {@code file} indexes the DWARF: a warm
+     * start reads the index gdb wrote last time (keyed by build-id) instead of walking every DIE.
+     * gdb 13 renamed {@code set index-cache on} to {@code set index-cache enabled on}; gdb before
+     * 8.3 has no cache. Empty when the directory or a version with a cache is unknown.
+     */
+    public static List<String> indexCacheCommands(ClientEnvironment env) {
+        Path dir = env.gdbIndexCacheDir();
+        if (dir == null || env.debugger() == null || !env.debugger().hasGdbIndexCache()) {
+            return List.of();
+        }
+        return List.of("set index-cache directory " + line(dir.toAbsolutePath().toString()),
+                env.debugger().version().major() >= 13 ? "set index-cache enabled on" : "set index-cache on");
     }
 
     /** The sysroot and library search path, which cpptools has no attribute of its own for. */

@@ -119,6 +119,10 @@ public final class LaunchEntries {
         e.put("miDebuggerServerAddress", spec.address());
         List<Map<String, Object>> setup = new ArrayList<>();
         setup.add(command("Pretty-print C++ values", "-enable-pretty-printing", true));
+        // setupCommands run before cpptools loads the program, which is when gdb indexes it.
+        for (String c : GdbCommandFile.indexCacheCommands(env)) {
+            setup.add(command("Keep gdb's symbol index between sessions", c, true));
+        }
         for (String c : GdbCommandFile.debuginfodCommands(env)) {
             setup.add(command("debuginfod servers from DEBUGINFOD_URLS, set explicitly (gdb's default asks)", c, false));
         }

@@ -151,6 +151,19 @@ class LaunchJsonTest {
     }
 
     @Test
+    void theCpptoolsEntryTurnsGdbsIndexCacheOnBeforeTheProgramLoads() throws Exception {
+        DebuggerInstall gdb = new DebuggerInstall(Debugger.GDB, Path.of("/usr/bin/gdb"),
+                DebuggerVersion.parse(Debugger.GDB, "GNU gdb (Debian 13.1-3) 13.1"));
+        String merged = LaunchJson.merge("", FILE, spec(Debugger.GDB, 40124), WS,
+                new ClientEnvironment(gdb, Path.of("/home/dev/.cache/meshdbg/lldb-index-cache")));
+        JsonNode e = STRICT.readTree(merged).get("configurations").get(0);
+        assertThat(e.get("setupCommands").findValuesAsText("text")).containsExactly("-enable-pretty-printing",
+                "set index-cache directory /home/dev/.cache/meshdbg/gdb-index-cache", "set index-cache enabled on",
+                "set sysroot /proc/77/root");
+        assertThat(e.get("miDebuggerPath").asText()).isEqualTo("/usr/bin/gdb");
+    }
+
+    @Test
     void keepsTheUsersEntriesAndCommentsAndAddsOurs() throws Exception {
         String merged = merge(USER_FILE, spec(Debugger.LLDB, 40123));
         // Every line of the user's file is still there, comments included.
