@@ -6,6 +6,7 @@ ALL_SCENARIOS=(
   cluster-debug-path
   sidecar-set-image-reset
   stock-sidecar-agent-image
+  stacks-stock-sidecar
   attach-ephemeral-gdb
   attach-ephemeral-lldb
   attach-node-gdb
@@ -266,6 +267,31 @@ scenario_stock_sidecar_agent_image() {
   [[ -n $AGENT_IMAGE ]] || fail "no agent-only image: \`meshdbg image agent --to REF --insecure\` failed: $(tail -1 "$RIG/logs/image-agent.log")"
   on_image "$NS" "$REGISTRY/proxyv2:$STOCK_TAG"
   attach_breakpoint "$NS" gdb ephemeral --image "$AGENT_IMAGE"
+}
+
+# meshdbg stacks on the stock sidecar, with the agent-only image: every Envoy thread's stack by
+# name in one short stop; the pod stays Ready and serves, and the sidecar is not restarted.
+scenario_stacks_stock_sidecar() {
+  scenario_setup
+  [[ -n $AGENT_IMAGE ]] || fail "no agent-only image"
+  on_image "$NS" "$REGISTRY/proxyv2:$STOCK_TAG"
+  local fwd restarts
+  fwd=$(envoy_forward "$NS" "$POD")
+  restarts=$(sidecar_restarts "$NS" app=fortio-server)
+  timeout 300 "$MESHDBG" stacks -n "$NS" "$POD" --image "$AGENT_IMAGE" --symbols "$ENVOY" -o json \
+    > "$WORK/stacks.json" 2> "$WORK/stacks.err" || { sed 's/^/  ! /' "$WORK/stacks.err"; fail "meshdbg stacks failed"; }
+  python3 - "$WORK/stacks.json" <<'PY' || fail "the stacks lack Envoy's threads or its functions"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pods = doc["pods"] if isinstance(doc, dict) and "pods" in doc else doc
+pod = pods[0]
+names = [t["name"] for t in pod["threads"]]
+functions = [l.get("function") or "" for t in pod["threads"] for f in t["frames"] for l in f.get("locations") or []]
+print(f"  {len(names)} threads ({', '.join(sorted(set(names)))}), stopped at most {pod['pauseMs']} ms")
+assert any(n.startswith("wrk:worker_") for n in names), names
+assert any("envoy_like::serve" in f for f in functions), functions[:20]
+PY
+  healthy_after "$NS" "$fwd" "$restarts"
 }
 
 scenario_attach_ephemeral_gdb() { scenario_setup; on_image "$NS" "$DEBUG_IMAGE"; attach_breakpoint "$NS" gdb ephemeral; }
