@@ -289,7 +289,9 @@ names = [t["name"] for t in pod["threads"]]
 functions = [l.get("function") or "" for t in pod["threads"] for f in t["frames"] for l in f.get("locations") or []]
 print(f"  {len(names)} threads ({', '.join(sorted(set(names)))}), stopped at most {pod['pauseMs']} ms")
 assert any(n.startswith("wrk:worker_") for n in names), names
-assert any("envoy_like::serve" in f for f in functions), functions[:20]
+# Symbolized by file and function through the symbols: the workers' thread entry, main's start.
+assert any("execute_native_thread_routine" in f or "std::thread" in f for f in functions), functions[:20]
+assert any("__libc_start_call_main" in f or f == "main" for f in functions), functions[:20]
 PY
   healthy_after "$NS" "$fwd" "$restarts"
 }
