@@ -109,6 +109,7 @@ class CommandFilesTest {
                 // Before file: gdb indexes the DWARF when the file is loaded.
                 "set index-cache directory /home/u/.cache/meshdbg/gdb-index-cache",
                 "set index-cache enabled on",
+                "set debuginfod enabled off", // set either way: gdb's default asks, and nobody answers a script
                 "file /src/envoy/bazel-bin/envoy",
                 "set sysroot /proc/4242/root",
                 "set solib-search-path /src/envoy/bazel-bin",

@@ -159,7 +159,7 @@ class LaunchJsonTest {
         JsonNode e = STRICT.readTree(merged).get("configurations").get(0);
         assertThat(e.get("setupCommands").findValuesAsText("text")).containsExactly("-enable-pretty-printing",
                 "set index-cache directory /home/dev/.cache/meshdbg/gdb-index-cache", "set index-cache enabled on",
-                "set sysroot /proc/77/root");
+                "set debuginfod enabled off", "set sysroot /proc/77/root");
         assertThat(e.get("miDebuggerPath").asText()).isEqualTo("/usr/bin/gdb");
     }
 
