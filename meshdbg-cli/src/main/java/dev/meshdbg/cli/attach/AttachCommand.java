@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.meshdbg.agent.AgentOptions;
 import dev.meshdbg.agent.proc.Debugger;
 import dev.meshdbg.agent.proc.SymbolsCheck;
-import dev.meshdbg.agent.proc.TargetQuery;
 import dev.meshdbg.cli.FetchProgress;
+import dev.meshdbg.cli.LocalTargetOptions;
 import dev.meshdbg.cli.SymbolSourceOptions;
 import dev.meshdbg.client.ClientKind;
 import dev.meshdbg.client.SessionSpec;
@@ -39,17 +39,8 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--local", required = true, description = "The target is on this machine (the only mode of this command so far).")
     boolean local;
 
-    @Option(names = "--pid", paramLabel = "N", description = "The host pid.")
-    Long pid;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Process name (comm or executable file name), e.g. envoy.")
-    String name;
-
-    @Option(names = "--pod", paramLabel = "NAME", description = "Pod name: the UTS hostname of the process's namespace (with --name; envoy when ambiguous).")
-    String pod;
-
-    @Option(names = "--container", paramLabel = "ID", description = "Container id, or a unique prefix of at least 12 characters.")
-    String container;
+    @Mixin
+    LocalTargetOptions target;
 
     @Mixin
     SymbolSourceOptions symbolSource;
@@ -198,7 +189,7 @@ public final class AttachCommand implements Callable<Integer> {
      * (read-only, as the agent will) to read its environment and binary; no SHA means no symbols.
      */
     private Path resolveSymbols() {
-        return symbolSource.resolveLocal(TargetQuery.of(pid, name, pod, container),
+        return symbolSource.resolveLocal(target.query(),
                 new FetchProgress(spec.commandLine().getErr())).orElse(null);
     }
 
@@ -237,10 +228,7 @@ public final class AttachCommand implements Callable<Integer> {
 
     List<String> agentArgs(String debuggerName) {
         List<String> args = new ArrayList<>();
-        add(args, "--pid", pid == null ? null : pid.toString());
-        add(args, "--name", name);
-        add(args, "--pod", pod);
-        add(args, "--container", container);
+        target.addTo(args);
         add(args, "--debugger", debuggerName);
         add(args, "--server", server);
         add(args, "--max-pause", maxPause);

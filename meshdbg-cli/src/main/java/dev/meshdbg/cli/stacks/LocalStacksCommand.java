@@ -8,8 +8,8 @@ import dev.meshdbg.agent.stacks.StacksRun;
 import dev.meshdbg.cli.OutputOption;
 import dev.meshdbg.cli.attach.AgentProcess;
 import dev.meshdbg.errors.MeshdbgException;
-import dev.meshdbg.agent.proc.TargetQuery;
 import dev.meshdbg.cli.FetchProgress;
+import dev.meshdbg.cli.LocalTargetOptions;
 import dev.meshdbg.cli.SymbolSourceOptions;
 import dev.meshdbg.symbols.symbolize.LlvmSymbolizer;
 import java.nio.file.Path;
@@ -32,17 +32,8 @@ public final class LocalStacksCommand implements Callable<Integer> {
     @Option(names = "--local", required = true, description = "The target is on this machine.")
     boolean local;
 
-    @Option(names = "--pid", paramLabel = "N", description = "The host pid.")
-    Long pid;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Process name (comm or executable file name), e.g. envoy.")
-    String name;
-
-    @Option(names = "--pod", paramLabel = "NAME", description = "Pod name: the UTS hostname of the process's namespace.")
-    String pod;
-
-    @Option(names = "--container", paramLabel = "ID", description = "Container id, or a unique prefix of at least 12 characters.")
-    String container;
+    @Mixin
+    LocalTargetOptions target;
 
     @Mixin
     SymbolSourceOptions symbolSource;
@@ -72,7 +63,7 @@ public final class LocalStacksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        symbols = symbolSource.resolveLocal(TargetQuery.of(pid, name, pod, container),
+        symbols = symbolSource.resolveLocal(target.query(),
                 new FetchProgress(spec.commandLine().getErr()));
         List<String> args = agentArgs();
         StacksOptions.parse(args); // bad input is refused here, before anything starts
@@ -117,10 +108,7 @@ public final class LocalStacksCommand implements Callable<Integer> {
     List<String> agentArgs() {
         List<String> args = new ArrayList<>();
         args.add(StacksOptions.FLAG);
-        add(args, "--pid", pid == null ? null : pid.toString());
-        add(args, "--name", name);
-        add(args, "--pod", pod);
-        add(args, "--container", container);
+        target.addTo(args);
         add(args, "--debugger", Debugger.parse(debugger).cliName());
         add(args, "--server", server);
         add(args, "--stack-bytes", Integer.toString(stackBytes));
