@@ -119,7 +119,8 @@ class ImageBuildTest {
 
         Map<String, RegistryContent.Entry> agent = entries(layers.get(first + 4));
         assertThat(files(agent)).containsExactlyInAnyOrder("opt/meshdbg/agent/meshdbg-agent.jar", "opt/meshdbg/bin/sh",
-                "opt/meshdbg/bin/meshdbg-agent", "opt/meshdbg/bin/gdbserver", "opt/meshdbg/bin/lldb-server");
+                "opt/meshdbg/bin/meshdbg-agent", "opt/meshdbg/bin/gdbserver", "opt/meshdbg/bin/lldb-server",
+                "opt/meshdbg/bin/kill"); // the guard stops an Envoy that leads no process group with it
         assertThat(agent.get("opt/meshdbg/agent/meshdbg-agent.jar").mode()).isEqualTo(0644);
         assertThat(agent.get("opt/meshdbg/bin/gdbserver").mode()).isEqualTo(0755);
         byte[] agentLayer = content.blob("envoy-debug", layers.get(first + 4));
