@@ -201,6 +201,10 @@ class AttachSurvivalTest {
             poke.setDaemon(true);
             poke.start();
             out.await("hit Breakpoint 1,");
+            // gdb prints the stop as it reads it; the kernel's view of the threads settles a moment later.
+            for (int i = 0; i < 100 && envoy.stoppedThreads().size() != 1; i++) {
+                Thread.sleep(50);
+            }
             assertThat(envoy.stoppedThreads()).as("only the worker at the breakpoint is stopped").hasSize(1)
                     .allMatch(name -> name.startsWith("wrk:worker_"));
             assertThat(envoy.state()).as("the main thread runs").isNotEqualTo("t");

@@ -83,7 +83,7 @@ class KubeReleaseSymbolsTest {
             return (SessionHandler) ctx -> { };
         };
         CliRun run = CliRun.of("attach", "web-sha", "--kubeconfig", cluster.writeKubeconfig(dir).toString(),
-                "--symbols-url", bucket.base());
+                "--symbols-url", bucket.base(), "--image", FakeCluster.AGENT_IMAGE);
         assertThat(run.exitCode()).as(run.err()).isZero();
         Path fetched = dir.resolve(".cache/meshdbg/symbols").resolve(SHA).resolve("envoy");
         assertThat(requests).singleElement().satisfies(r -> {
