@@ -205,7 +205,7 @@ class AttachSurvivalTest {
             for (int i = 0; i < 100 && envoy.stoppedThreads().size() != 1; i++) {
                 Thread.sleep(50);
             }
-            assertThat(envoy.stoppedThreads()).as("only the worker at the breakpoint is stopped").hasSize(1)
+            assertThat(envoy.stoppedThreads()).as("only the worker at the breakpoint is stopped\n" + out.text()).hasSize(1)
                     .allMatch(name -> name.startsWith("wrk:worker_"));
             assertThat(envoy.state()).as("the main thread runs").isNotEqualTo("t");
 
@@ -293,6 +293,12 @@ class AttachSurvivalTest {
             });
             t.setDaemon(true);
             t.start();
+        }
+
+        String text() {
+            synchronized (text) {
+                return text.toString();
+            }
         }
 
         boolean contains(String s) {
