@@ -189,6 +189,9 @@ class AttachSurvivalTest {
             Output out = new Output(gdb);
             send(gdb.getOutputStream(), "set pagination off\nset confirm off\nbreak envoy_like.cc:" + build.line("handler")
                     + "\ncontinue -a\n");
+            // Requests only once every thread is resumed: a worker that stopped before `continue -a`
+            // would be resumed by it.
+            out.await("Continuing.");
             Thread poke = new Thread(() -> {
                 while (!out.contains("hit Breakpoint 1,")) {
                     try {
